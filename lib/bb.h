@@ -1,0 +1,323 @@
+/*
+ * bb.h - libbloodbank core: context, options, errors, CSV, time, database,
+ * rules, ABO/RhD, national ID, masking.
+ *
+ * Every function takes the context of the running program; the library has
+ * no mutable globals.  Programs (cmd/) are thin: they build a command table
+ * and call bb_main(); the subcommands live in lib/ so they can be tested.
+ */
+#ifndef BB_H
+#define BB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sqlite3.h>
+
+#define BB_VERSION "0.1.0"
+
+/* Exit statuses (SPEC 3.3): the same table is in every man page. */
+enum bb_status {
+	BB_OK = 0,	/* success */
+	BB_EROWS = 1,	/* some input rows were rejected, the rest applied */
+	BB_EUSAGE = 2,	/* usage error */
+	BB_ESYS = 3,	/* system, I/O or database error; nothing changed */
+	BB_EATTN = 4	/* attention: a condition the user asked to hear of */
+};
+
+enum bb_format { BB_FMT_CSV, BB_FMT_TSV, BB_FMT_JSON };
+
+/* Naive local wall-clock time in seconds since 1970-01-01 00:00 (no time
+ * zone, no DST: blood-bank times are local and to the minute). */
+typedef int64_t bb_time;
+#define BB_DAY ((bb_time)86400)
+
+struct bb_stmt_cache;
+struct bb_regex_cache;
+
+struct bb_ctx {
+	const char *prog;	/* program name, for messages */
+	const char *sub;	/* subcommand or NULL */
+	const char *usage;	/* "import [OPTIONS] [FILE...]" of the subcommand */
+	const struct bb_opt *sub_opts;	/* extra options, for --help */
+
+	/* common options (SPEC 3.1) */
+	const char *db_path;
+	const char **db_extra;	/* further --db files (read-only views) */
+	int ndb_extra;
+	enum bb_format out_fmt;
+	int out_fmt_set;	/* --csv/--tsv/--json given */
+	const char *format_arg;	/* --format NAME (programs that offer it) */
+	int in_tsv;		/* --tsv: input is TSV too */
+	char delim;		/* --delimiter, 0 = by format / file name */
+	int no_header;
+	const char *encoding;	/* --encoding NAME, NULL = UTF-8 */
+	int bom;
+	const char *out_path;	/* -o FILE */
+	bb_time now;
+	const char *user;
+	int dry_run;
+	const char *rejects_path;
+	int strict;
+	int quiet, verbose;
+	int show_pii;
+	int sync_full;
+	const char *profile;	/* rule profile at init: "cn" (default), "us" */
+
+	/* state */
+	int nrejected;		/* rows rejected so far */
+	int stop;		/* --strict hit a bad row: abort the batch */
+	FILE *rejects_fp;
+	int rejects_header_done;
+	sqlite3 *db;
+	int db_writable;
+	struct bb_stmt_cache *stmts;
+	struct bb_regex_cache *regex;
+};
+
+/* ---- ctx.c ---- */
+void bb_ctx_init(struct bb_ctx *ctx, const char *prog);
+void bb_ctx_free(struct bb_ctx *ctx);	/* closes db, rejects, caches */
+
+/* ---- err.c ---- */
+/* "prog: message\n" on stderr; returns BB_ESYS etc. for chaining. */
+void bb_err(struct bb_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void bb_warn(struct bb_ctx *ctx, const char *fmt, ...)	/* silent with -q */
+	__attribute__((format(printf, 2, 3)));
+void bb_info(struct bb_ctx *ctx, const char *fmt, ...)	/* only with -v */
+	__attribute__((format(printf, 2, 3)));
+int bb_usage_error(struct bb_ctx *ctx, const char *fmt, ...)	/* BB_EUSAGE */
+	__attribute__((format(printf, 2, 3)));
+/* progress on stderr, only when stderr is a TTY and not -q */
+void bb_progress(struct bb_ctx *ctx, const char *what, long done);
+void *bb_xmalloc(size_t n);	/* abort with a message on OOM */
+void *bb_xrealloc(void *p, size_t n);
+char *bb_xstrdup(const char *s);
+
+/* ---- opts.c ---- */
+enum { BB_NOARG = 0, BB_ARG = 1 };
+struct bb_opt {
+	const char *name;	/* long name without "--" */
+	int key;		/* short option letter, or 0 */
+	int has_arg;		/* BB_NOARG / BB_ARG */
+	const char **val;	/* BB_ARG: the argument is stored here */
+	int *flag;		/* BB_NOARG: set to 1; BB_ARG: optional, set 1 */
+	const char *help;	/* "--kind K   donation kind (WB, PLT, PLS, DRBC)" */
+};
+#define BB_OPT_END { NULL, 0, 0, NULL, NULL, NULL }
+
+/*
+ * Parse the common options (SPEC 3.1) plus `extra` from argv[1..argc-1]
+ * (argv[0] is the subcommand or program).  Options and operands may mix.
+ * On return *first_operand is the index of the first operand after the
+ * operands were moved to the end.  -h/--help prints help to stdout and
+ * returns -1 (the caller exits 0); a usage error returns BB_EUSAGE.
+ * Also initialises ctx->now from --now / $BLOODBANK_NOW / the clock.
+ */
+int bb_args(struct bb_ctx *ctx, int argc, char **argv,
+	    const struct bb_opt *extra, int *first_operand);
+
+struct bb_cmd {
+	const char *name;
+	int (*run)(struct bb_ctx *ctx, int argc, char **argv);
+	const char *usage;	/* "import [FILE...]" */
+	const char *summary;	/* one line for the program's --help */
+};
+/* Dispatch argv[1] to the matching command (NULL-terminated table);
+ * handles -h/--help and -V/--version at program level.  Returns the exit
+ * status.  A command whose name is "" is the default (no subcommand). */
+int bb_main(int argc, char **argv, const char *prog,
+	    const struct bb_cmd *cmds, const char *summary);
+
+/* ---- time.c ---- */
+/* Parse "YYYY-MM-DD", "YYYY-MM-DD HH:MM[:SS]" (a 'T' is accepted) into *t.
+ * A date alone means 00:00.  Returns 0, or -1 with *why set. */
+int bb_parse_time(const char *s, bb_time *t, const char **why);
+int bb_parse_date(const char *s, bb_time *t, const char **why); /* date only */
+/* "YYYY-MM-DD HH:MM" (17 bytes incl. NUL) and "YYYY-MM-DD" (11). */
+char *bb_fmt_time(bb_time t, char buf[static 17]);
+char *bb_fmt_date(bb_time t, char buf[static 11]);
+bb_time bb_make_time(int y, int mon, int d, int h, int min, int s);
+void bb_split_time(bb_time t, int *y, int *mon, int *d, int *h, int *min,
+		   int *s);
+int bb_weekday(bb_time t);		/* 0 = Sunday */
+bb_time bb_day_start(bb_time t);	/* 00:00 of that day */
+/* Calendar months: same day of month, clamped to the month's end. */
+bb_time bb_add_months(bb_time t, int months);
+/* Completed years from birth to t (a birthday counts from that day). */
+int bb_age_years(bb_time birth, bb_time t);
+/* Durations: "90m", "48h", "3d", "2w", "6mo", "1y", also "6 months",
+ * "2 weeks", "180 days", "24 hours".  Months/years are calendar units. */
+enum bb_dur_unit { BB_MIN, BB_HOUR, BB_DAYU, BB_WEEK, BB_MONTH, BB_YEAR };
+struct bb_dur { int n; enum bb_dur_unit unit; };
+int bb_parse_dur(const char *s, struct bb_dur *d, const char **why);
+bb_time bb_add_dur(bb_time t, struct bb_dur d, int sign);	/* t +/- d */
+char *bb_fmt_dur(struct bb_dur d, char buf[static 24]);	/* "6mo", "14d" */
+/* The clock: --now, else $BLOODBANK_NOW, else the local wall clock. */
+int bb_clock_init(struct bb_ctx *ctx, const char *now_arg);
+
+/* ---- csv.c ---- */
+struct bb_rec {
+	const char *file;	/* display name ("-" shown as "stdin") */
+	long line;		/* physical line where the record starts */
+	int nf;
+	char **f;		/* fields, NUL-terminated, never NULL */
+};
+struct bb_reader;
+/* Open a path ("-" or NULL = stdin).  gzip by magic bytes, --encoding via
+ * iconv, BOM skipped, CRLF accepted, .tsv/.tab or --tsv = TAB without
+ * quoting.  Reads the header unless --no-header.  NULL on failure
+ * (message printed). */
+struct bb_reader *bb_reader_open(struct bb_ctx *ctx, const char *path);
+/*
+ * Declare the record type: canonical column names, `required` ones must be
+ * present (else the whole file is rejected: returns BB_EROWS after
+ * reporting), unknown header columns are warned about once and ignored.
+ * Header names are matched case-insensitively after mapping the aliases
+ * (Chinese headers and common variants) to canonical names.  With
+ * --no-header, the columns are taken in the order of `cols`.
+ */
+int bb_reader_columns(struct bb_reader *r, const char *const *cols,
+		      const char *const *required);
+/* Index of a canonical column in the record, -1 when absent. */
+int bb_reader_col(const struct bb_reader *r, const char *canonical);
+/* Next record: 1 = got one, 0 = end, -1 = I/O error (reported).  Records
+ * that are malformed (field count, bad quoting, NUL, invalid UTF-8,
+ * over-long field) are rejected with bb_reject() and skipped here. */
+int bb_reader_next(struct bb_reader *r, struct bb_rec **rec);
+/* Field by canonical column name ("" when absent), leading/trailing
+ * blanks trimmed. */
+const char *bb_get(const struct bb_reader *r, const struct bb_rec *rec,
+		   const char *canonical);
+void bb_reader_close(struct bb_reader *r);
+const char *bb_reader_name(const struct bb_reader *r);
+#define BB_FIELD_MAX 4096	/* documented maximum field length, bytes */
+
+/* Report a rejected row: "prog: FILE:LINE: field 'x': reason: 'value'"
+ * (value masked when the field holds PII, omitted when NULL), write it to
+ * --rejects, count it; with --strict set ctx->stop. */
+void bb_reject(struct bb_ctx *ctx, const struct bb_reader *r,
+	       const struct bb_rec *rec, const char *field,
+	       const char *reason, const char *value);
+
+struct bb_writer;
+/* Output to -o FILE (.gz compresses) or stdout, in ctx->out_fmt. */
+struct bb_writer *bb_writer_open(struct bb_ctx *ctx, const char *const *cols,
+				 int ncols);
+/* Like bb_writer_open but onto an already open stream (not closed). */
+struct bb_writer *bb_writer_stream(struct bb_ctx *ctx, FILE *fp,
+				   const char *const *cols, int ncols);
+void bb_writer_row(struct bb_writer *w, const char *const *vals);
+/* Flush and close; BB_ESYS (reported) on a write error, else BB_OK. */
+int bb_writer_close(struct bb_writer *w);
+/* Open -o FILE (or stdout) for programs that write their own text/svg. */
+FILE *bb_output_open(struct bb_ctx *ctx);
+int bb_output_close(struct bb_ctx *ctx, FILE *fp);
+/* CSV-quote one field onto fp (RFC 4180). */
+void bb_csv_put(FILE *fp, const char *s, char delim);
+
+/* ---- db.c ---- */
+enum { BB_DB_READ = 0, BB_DB_WRITE = 1 };
+/* Open ctx->db_path (created 0600 with the current schema and the profile's
+ * rule tables on first write; older schema migrated; newer refused).
+ * Returns BB_OK or BB_ESYS (reported). */
+int bb_db_open(struct bb_ctx *ctx, int mode);
+int bb_db_begin(struct bb_ctx *ctx);	/* BEGIN IMMEDIATE for writers */
+/* Commit, or roll back when ctx->dry_run or ctx->stop. */
+int bb_db_commit(struct bb_ctx *ctx);
+void bb_db_rollback(struct bb_ctx *ctx);
+/*
+ * Prepared statements, cached per SQL text pointer for the ctx's lifetime.
+ * `types` gives one letter per parameter: 's' text (NULL or "" = NULL),
+ * 'S' text kept as "" when empty, 'i' int64, 'I' int (int), 'd' double,
+ * 'n' NULL (no argument consumed), 't' bb_time as "YYYY-MM-DD HH:MM",
+ * 'D' bb_time as "YYYY-MM-DD".
+ * bb_sql() returns the bound statement ready to step (NULL on error,
+ * reported); bb_exec() steps it to completion and returns BB_OK/BB_ESYS.
+ */
+sqlite3_stmt *bb_sql(struct bb_ctx *ctx, const char *sql, const char *types,
+		     ...);
+int bb_exec(struct bb_ctx *ctx, const char *sql, const char *types, ...);
+/* Run a statement list without parameters (schema, PRAGMAs). */
+int bb_exec_script(struct bb_ctx *ctx, const char *sql);
+/* Step: SQLITE_ROW / SQLITE_DONE, anything else reported as BB error
+ * and returned as -1. */
+int bb_step(struct bb_ctx *ctx, sqlite3_stmt *st);
+/* Column helpers: text never NULL ("" for NULL). */
+const char *bb_col_text(sqlite3_stmt *st, int i);
+int bb_db_error(struct bb_ctx *ctx, const char *what);	/* BB_ESYS */
+int bb_db_schema_version(void);	/* the version this build writes */
+/* Append one row to unit_events (the audit trail). */
+int bb_unit_event(struct bb_ctx *ctx, const char *din, const char *product,
+		  const char *from, const char *to, const char *event,
+		  const char *reason, const char *ref);
+/* Change a unit's status and log it in one call; fails if the unit is not
+ * in `from` (NULL = any).  Returns BB_OK, BB_EROWS when the unit was not
+ * found in that status, BB_ESYS on a database error. */
+int bb_unit_set_status(struct bb_ctx *ctx, const char *din,
+		       const char *product, const char *from, const char *to,
+		       const char *event, const char *reason,
+		       const char *ref);
+
+/* ---- embed (generated) ---- */
+/* Files built into the library: "sql/001-init.sql", "rules/cn/x.csv"... */
+struct bb_embedded { const char *name; const unsigned char *data; size_t len; };
+extern const struct bb_embedded bb_embedded_files[];
+const struct bb_embedded *bb_embedded_find(const char *name);
+
+/* ---- rules.c ---- */
+/* Load the profile's built-in tables into rule_* tables (init). */
+int bb_rules_seed(struct bb_ctx *ctx, const char *profile);
+int bb_rules_export(struct bb_ctx *ctx, const char *table);
+int bb_rules_import(struct bb_ctx *ctx, const char *table, const char *path);
+/* "cn-2026.1": rule-set name and version, stated in decision output. */
+const char *bb_rules_name(struct bb_ctx *ctx, char buf[static 64]);
+
+/* ---- abo.c ---- */
+/* Parse any common spelling ("A+", "A Rh+", "A pos", "A RhD positive",
+ * "A型 RhD阳性", "O-", "O neg", "AB"...).  abo gets "O","A","B","AB" or ""
+ * when absent; rhd gets "pos","neg" or "".  Returns 0 or -1 when s is not
+ * a blood group (an empty s gives 0 and two empty strings). */
+int bb_abo_parse(struct bb_ctx *ctx, const char *s, char abo[static 3],
+		 char rhd[static 4]);
+/* Read abo/rhd from a record that has either an "abo" column holding the
+ * whole group ("A+") or separate abo and rhd columns. */
+int bb_abo_from_rec(struct bb_ctx *ctx, const char *abo_field,
+		    const char *rhd_field, char abo[static 3],
+		    char rhd[static 4]);
+int bb_sex_parse(const char *s, char *sex);	/* M/F, 男/女, male/female */
+
+/* ---- natid.c ---- */
+/* GB 11643 18-character ID: MOD 11-2 check, birth date and sex derived.
+ * Returns 0 or -1 with *why. */
+int bb_natid_check(const char *id, bb_time *birth, char *sex,
+		   const char **why);
+char bb_natid_check_char(const char *first17);
+/* Phone: PCRE2 patterns of rule_phone_patterns; 0 valid, -1 not. */
+int bb_phone_check(struct bb_ctx *ctx, const char *phone);
+
+/* ---- mask.c ---- */
+/* "110101********123X", "138****5678"; unchanged with --show-pii. */
+char *bb_mask_natid(const struct bb_ctx *ctx, const char *id, char *buf,
+		    size_t n);
+char *bb_mask_phone(const struct bb_ctx *ctx, const char *ph, char *buf,
+		    size_t n);
+int bb_field_is_pii(const char *canonical);	/* national_id, phone */
+
+/* ---- regex.c ---- */
+/* Compiled PCRE2 patterns cached on the ctx; 1 match, 0 no match,
+ * -1 bad pattern (reported). Full match when anchored. */
+int bb_regex_match(struct bb_ctx *ctx, const char *pattern,
+		   const char *subject);
+
+/* ---- str.c ---- */
+int bb_streq_ci(const char *a, const char *b);
+char *bb_trim(char *s);
+int bb_parse_int(const char *s, long lo, long hi, long *out);
+int bb_parse_num(const char *s, double lo, double hi, double *out);
+/* Split "a;b;c" into a NULL-terminated array (one allocation). */
+char **bb_split_list(const char *s, int *n);
+int bb_utf8_valid(const char *s, size_t n);
+
+#endif
