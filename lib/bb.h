@@ -191,6 +191,10 @@ int bb_reader_next(struct bb_reader *r, struct bb_rec **rec);
 const char *bb_get(const struct bb_reader *r, const struct bb_rec *rec,
 		   const char *canonical);
 void bb_reader_close(struct bb_reader *r);
+/* Read CSV from memory (embedded rule tables); `name` is shown in
+ * messages.  The data must outlive the reader. */
+struct bb_reader *bb_reader_open_mem(struct bb_ctx *ctx, const char *name,
+				     const void *data, size_t len);
 const char *bb_reader_name(const struct bb_reader *r);
 #define BB_FIELD_MAX 4096	/* documented maximum field length, bytes */
 
@@ -241,8 +245,11 @@ sqlite3_stmt *bb_sql(struct bb_ctx *ctx, const char *sql, const char *types,
 int bb_exec(struct bb_ctx *ctx, const char *sql, const char *types, ...);
 /* Run a statement list without parameters (schema, PRAGMAs). */
 int bb_exec_script(struct bb_ctx *ctx, const char *sql);
-/* Step: SQLITE_ROW / SQLITE_DONE, anything else reported as BB error
- * and returned as -1. */
+/* Step: returns SQLITE_ROW / SQLITE_DONE; SQLITE_CONSTRAINT is returned
+ * unreported (the caller turns it into a row rejection, the text is in
+ * sqlite3_errmsg(ctx->db)); anything else is reported and gives -1.
+ * bb_exec() returns BB_OK, BB_EROWS on a constraint violation (unreported),
+ * or BB_ESYS (reported). */
 int bb_step(struct bb_ctx *ctx, sqlite3_stmt *st);
 /* Column helpers: text never NULL ("" for NULL). */
 const char *bb_col_text(sqlite3_stmt *st, int i);
@@ -259,6 +266,11 @@ int bb_unit_set_status(struct bb_ctx *ctx, const char *din,
 		       const char *product, const char *from, const char *to,
 		       const char *event, const char *reason,
 		       const char *ref);
+
+/* SHA-256 hash chain over unit_events rows (fields: din, product_code,
+ * at, from_status, to_status, event, reason, actor, ref). */
+void bb_audit_chain(const char *prev, const char *const fields[9],
+		    char out[static 65]);
 
 /* ---- embed (generated) ---- */
 /* Files built into the library: "sql/001-init.sql", "rules/cn/x.csv"... */
@@ -310,6 +322,11 @@ int bb_field_is_pii(const char *canonical);	/* national_id, phone */
  * -1 bad pattern (reported). Full match when anchored. */
 int bb_regex_match(struct bb_ctx *ctx, const char *pattern,
 		   const char *subject);
+/* Whole match; copy capture groups 1..ngroups into groups[i] (cap bytes
+ * each, "" when unset).  1 match, 0 no match, -1 bad pattern. */
+int bb_regex_capture(struct bb_ctx *ctx, const char *pattern,
+		     const char *subject, int ngroups, char **groups,
+		     size_t cap);
 
 /* ---- str.c ---- */
 int bb_streq_ci(const char *a, const char *b);

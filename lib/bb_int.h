@@ -1,0 +1,8 @@
+/* bb_int.h - core internals shared between core files, not for programs. */
+#ifndef BB_INT_H
+#define BB_INT_H
+#include "bb.h"
+
+void bb_stmt_cache_free(struct bb_ctx *ctx);
+void bb_regex_cache_free(struct bb_ctx *ctx);
+#endif

@@ -1,0 +1,30 @@
+/* ctx.c - the per-run context: options, clock, database, caches. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bb_int.h"
+
+void bb_ctx_init(struct bb_ctx *ctx, const char *prog)
+{
+	memset(ctx, 0, sizeof *ctx);
+	ctx->prog = prog;
+	ctx->out_fmt = BB_FMT_CSV;
+	ctx->profile = "cn";
+}
+
+void bb_ctx_free(struct bb_ctx *ctx)
+{
+	bb_stmt_cache_free(ctx);
+	if (ctx->db) {
+		sqlite3_close(ctx->db);
+		ctx->db = NULL;
+	}
+	bb_regex_cache_free(ctx);
+	if (ctx->rejects_fp) {
+		if (fclose(ctx->rejects_fp) != 0)
+			bb_err(ctx, "write error: '%s'", ctx->rejects_path);
+		ctx->rejects_fp = NULL;
+	}
+	free(ctx->db_extra);
+	ctx->db_extra = NULL;
+}

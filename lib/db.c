@@ -1,0 +1,351 @@
+/*
+ * db.c - the SQLite file: open/create (0600), WAL, busy timeout, foreign
+ * keys, forward migrations counted by PRAGMA user_version, and cached
+ * prepared statements with typed binding.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bb_int.h"
+
+#define BUSY_TIMEOUT_MS 10000
+
+struct bb_stmt_cache {
+	int n, cap;
+	struct { const char *sql; sqlite3_stmt *st; } *e;
+};
+
+int bb_db_error(struct bb_ctx *ctx, const char *what)
+{
+	bb_err(ctx, "database error: %s: '%s': %s", what, ctx->db_path,
+	       ctx->db ? sqlite3_errmsg(ctx->db) : "not open");
+	return BB_ESYS;
+}
+
+int bb_db_schema_version(void)
+{
+	int n = 0;
+
+	for (const struct bb_embedded *e = bb_embedded_files; e->name; e++)
+		if (!strncmp(e->name, "sql/", 4))
+			n++;
+	return n;
+}
+
+int bb_exec_script(struct bb_ctx *ctx, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(ctx->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		bb_err(ctx, "database error: '%s': %s", ctx->db_path,
+		       msg ? msg : sqlite3_errmsg(ctx->db));
+		sqlite3_free(msg);
+		return BB_ESYS;
+	}
+	return BB_OK;
+}
+
+static int user_version(struct bb_ctx *ctx)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(ctx->db, "PRAGMA user_version", -1, &st, NULL))
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Apply the embedded migrations above the file's version, in one
+ * transaction; a concurrent opener waits on the lock and then finds the
+ * work done. */
+static int migrate(struct bb_ctx *ctx, int *fresh)
+{
+	int have, want = bb_db_schema_version(), k = 0;
+	char pragma[48];
+
+	*fresh = 0;
+	have = user_version(ctx);
+	if (have < 0)
+		return bb_db_error(ctx, "cannot read the schema version");
+	if (have > want) {
+		bb_err(ctx, "database '%s' has schema version %d, newer than "
+		       "this program's %d: upgrade bloodbank", ctx->db_path,
+		       have, want);
+		return BB_ESYS;
+	}
+	if (have == want)
+		return BB_OK;
+	if (bb_exec_script(ctx, "BEGIN IMMEDIATE"))
+		return BB_ESYS;
+	have = user_version(ctx);
+	*fresh = have == 0;
+	for (const struct bb_embedded *e = bb_embedded_files; e->name; e++) {
+		if (strncmp(e->name, "sql/", 4))
+			continue;
+		if (++k <= have)
+			continue;
+		bb_info(ctx, "applying migration %s", e->name);
+		if (bb_exec_script(ctx, (const char *)e->data)) {
+			sqlite3_exec(ctx->db, "ROLLBACK", NULL, NULL, NULL);
+			return BB_ESYS;
+		}
+	}
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", want);
+	if (bb_exec_script(ctx, pragma) ||
+	    bb_rules_seed(ctx, *fresh ? ctx->profile : NULL) ||
+	    bb_exec_script(ctx, "COMMIT")) {
+		sqlite3_exec(ctx->db, "ROLLBACK", NULL, NULL, NULL);
+		return BB_ESYS;
+	}
+	return BB_OK;
+}
+
+/* Create the file ourselves so it is 0600 whatever the umask. */
+static int create_private(struct bb_ctx *ctx)
+{
+	int fd = open(ctx->db_path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+
+	if (fd < 0 && errno != EEXIST) {
+		bb_err(ctx, "cannot create database '%s': %s", ctx->db_path,
+		       strerror(errno));
+		return BB_ESYS;
+	}
+	if (fd >= 0)
+		close(fd);
+	return BB_OK;
+}
+
+int bb_db_open(struct bb_ctx *ctx, int mode)
+{
+	struct stat sb;
+	int flags = SQLITE_OPEN_READWRITE, fresh, exists;
+	char pragma[64];
+
+	if (ctx->db)
+		return BB_OK;
+	exists = stat(ctx->db_path, &sb) == 0 && sb.st_size > 0;
+	if (!exists && mode == BB_DB_READ) {
+		bb_err(ctx, "no database '%s': load data first or run "
+		       "'bloodbank init'", ctx->db_path);
+		return BB_ESYS;
+	}
+	if (!exists && create_private(ctx))
+		return BB_ESYS;
+	if (exists && access(ctx->db_path, W_OK) != 0) {
+		if (mode == BB_DB_WRITE) {
+			bb_err(ctx, "database '%s' is read-only: %s",
+			       ctx->db_path, strerror(errno));
+			return BB_ESYS;
+		}
+		flags = SQLITE_OPEN_READONLY;
+	}
+	if (sqlite3_open_v2(ctx->db_path, &ctx->db, flags, NULL) != SQLITE_OK) {
+		int rc = bb_db_error(ctx, "cannot open");
+		sqlite3_close(ctx->db);
+		ctx->db = NULL;
+		return rc;
+	}
+	ctx->db_writable = flags == SQLITE_OPEN_READWRITE;
+	sqlite3_busy_timeout(ctx->db, BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(ctx->db, 0);
+	snprintf(pragma, sizeof pragma, "PRAGMA synchronous = %s",
+		 ctx->sync_full ? "FULL" : "NORMAL");
+	if (bb_exec_script(ctx, "PRAGMA foreign_keys = ON") ||
+	    (ctx->db_writable &&
+	     (bb_exec_script(ctx, "PRAGMA journal_mode = WAL") ||
+	      bb_exec_script(ctx, pragma))))
+		return BB_ESYS;
+	if (ctx->db_writable)
+		return migrate(ctx, &fresh);
+	if (user_version(ctx) != bb_db_schema_version()) {
+		bb_err(ctx, "database '%s' is read-only and has another schema "
+		       "version (%d, want %d)", ctx->db_path, user_version(ctx),
+		       bb_db_schema_version());
+		return BB_ESYS;
+	}
+	return BB_OK;
+}
+
+static void reset_all(struct bb_ctx *ctx)
+{
+	if (!ctx->stmts)
+		return;
+	for (int i = 0; i < ctx->stmts->n; i++)
+		sqlite3_reset(ctx->stmts->e[i].st);
+}
+
+int bb_db_begin(struct bb_ctx *ctx)
+{
+	return bb_exec_script(ctx, ctx->db_writable ? "BEGIN IMMEDIATE"
+						    : "BEGIN");
+}
+
+int bb_db_commit(struct bb_ctx *ctx)
+{
+	reset_all(ctx);
+	if (ctx->dry_run || ctx->stop) {
+		bb_db_rollback(ctx);
+		return BB_OK;
+	}
+	if (sqlite3_exec(ctx->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		int rc = bb_db_error(ctx, "commit failed, nothing was changed");
+		bb_db_rollback(ctx);
+		return rc;
+	}
+	return BB_OK;
+}
+
+void bb_db_rollback(struct bb_ctx *ctx)
+{
+	reset_all(ctx);
+	if (ctx->db && !sqlite3_get_autocommit(ctx->db))
+		sqlite3_exec(ctx->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static sqlite3_stmt *cached(struct bb_ctx *ctx, const char *sql)
+{
+	struct bb_stmt_cache *c = ctx->stmts;
+	sqlite3_stmt *st;
+
+	if (!c)
+		c = ctx->stmts = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	for (int i = 0; i < c->n; i++)
+		if (c->e[i].sql == sql)
+			return c->e[i].st;
+	if (sqlite3_prepare_v3(ctx->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+			       &st, NULL) != SQLITE_OK) {
+		bb_db_error(ctx, "cannot prepare a statement");
+		return NULL;
+	}
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 32;
+		c->e = bb_xrealloc(c->e, (size_t)c->cap * sizeof *c->e);
+	}
+	c->e[c->n].sql = sql;
+	c->e[c->n].st = st;
+	c->n++;
+	return st;
+}
+
+static sqlite3_stmt *vbind(struct bb_ctx *ctx, const char *sql,
+			   const char *types, va_list ap)
+{
+	sqlite3_stmt *st = ctx->db ? cached(ctx, sql) : NULL;
+	char buf[17];
+	int i = 1;
+
+	if (!st)
+		return NULL;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	for (const char *t = types; t && *t; t++, i++) {
+		const char *s;
+		bb_time tm;
+
+		switch (*t) {
+		case 's':
+		case 'S':
+			s = va_arg(ap, const char *);
+			if (!s || (!*s && *t == 's'))
+				sqlite3_bind_null(st, i);
+			else
+				sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+			break;
+		case 'i': sqlite3_bind_int64(st, i, va_arg(ap, int64_t)); break;
+		case 'I': sqlite3_bind_int(st, i, va_arg(ap, int)); break;
+		case 'd': sqlite3_bind_double(st, i, va_arg(ap, double)); break;
+		case 'n': sqlite3_bind_null(st, i); break;
+		case 't':
+			tm = va_arg(ap, bb_time);
+			sqlite3_bind_text(st, i, bb_fmt_time(tm, buf), -1,
+					  SQLITE_TRANSIENT);
+			break;
+		case 'D':
+			tm = va_arg(ap, bb_time);
+			sqlite3_bind_text(st, i, bb_fmt_date(tm, buf), -1,
+					  SQLITE_TRANSIENT);
+			break;
+		default:
+			bb_err(ctx, "internal error: bad bind type '%c'", *t);
+			return NULL;
+		}
+	}
+	return st;
+}
+
+sqlite3_stmt *bb_sql(struct bb_ctx *ctx, const char *sql, const char *types,
+		     ...)
+{
+	va_list ap;
+	sqlite3_stmt *st;
+
+	va_start(ap, types);
+	st = vbind(ctx, sql, types, ap);
+	va_end(ap);
+	return st;
+}
+
+int bb_step(struct bb_ctx *ctx, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE || rc == SQLITE_CONSTRAINT)
+		return rc;
+	bb_db_error(ctx, "statement failed");
+	return -1;
+}
+
+int bb_exec(struct bb_ctx *ctx, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	sqlite3_stmt *st;
+	int rc;
+
+	va_start(ap, types);
+	st = vbind(ctx, sql, types, ap);
+	va_end(ap);
+	if (!st)
+		return BB_ESYS;
+	while ((rc = bb_step(ctx, st)) == SQLITE_ROW)
+		;
+	sqlite3_reset(st);
+	if (rc == SQLITE_CONSTRAINT)
+		return BB_EROWS;
+	return rc == SQLITE_DONE ? BB_OK : BB_ESYS;
+}
+
+const char *bb_col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return s ? (const char *)s : "";
+}
+
+void bb_stmt_cache_free(struct bb_ctx *ctx)
+{
+	if (!ctx->stmts)
+		return;
+	for (int i = 0; i < ctx->stmts->n; i++)
+		sqlite3_finalize(ctx->stmts->e[i].st);
+	free(ctx->stmts->e);
+	free(ctx->stmts);
+	ctx->stmts = NULL;
+}
+
+const struct bb_embedded *bb_embedded_find(const char *name)
+{
+	for (const struct bb_embedded *e = bb_embedded_files; e->name; e++)
+		if (!strcmp(e->name, name))
+			return e;
+	return NULL;
+}
