@@ -30,13 +30,13 @@ static const char *rhd_word(const char *w)
 int bb_abo_parse(struct bb_ctx *ctx, const char *s, char abo[static 3],
 		 char rhd[static 4])
 {
-	char g1[8], g2[16], *groups[2] = { g1, g2 };
+	char g1[16], g2[16], *groups[2] = { g1, g2 };
 	int rc;
 
 	abo[0] = rhd[0] = '\0';
 	if (!s || !*s)
 		return 0;
-	rc = bb_regex_capture(ctx, abo_pattern, s, 2, groups, 8);
+	rc = bb_regex_capture(ctx, abo_pattern, s, 2, groups, sizeof g1);
 	if (rc != 1) {
 		/* the rhd alone ("RhD neg") leaves abo empty */
 		if (bb_regex_capture(ctx, rhd_pattern, s, 1, groups + 1, 16) == 1) {

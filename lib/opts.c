@@ -242,6 +242,39 @@ static const struct bb_cmd *find_cmd(const struct bb_cmd *cmds,
 	return NULL;
 }
 
+/* Does this common option take its value as the next word? */
+static int takes_value(const char *a)
+{
+	if (!strcmp(a, "-o"))
+		return 1;
+	if (strncmp(a, "--", 2) || strchr(a, '='))
+		return 0;
+	for (int i = 0; i < NCOMMON; i++)
+		if (common[i].lo.has_arg && !strcmp(a + 2, common[i].lo.name))
+			return 1;
+	return 0;
+}
+
+/* Let common options come before the command ("bloodbank --db x init"):
+ * move the first command word to argv[1]. */
+static void hoist_command(int argc, char **argv, const struct bb_cmd *cmds)
+{
+	for (int i = 1; i < argc; i++) {
+		if (argv[i][0] != '-') {
+			char *w = argv[i];
+			if (!find_cmd(cmds, w))
+				return;
+			memmove(argv + 2, argv + 1, (size_t)(i - 1) * sizeof *argv);
+			argv[1] = w;
+			return;
+		}
+		if (!strcmp(argv[i], "--"))
+			return;
+		if (takes_value(argv[i]))
+			i++;
+	}
+}
+
 int bb_main(int argc, char **argv, const char *prog,
 	    const struct bb_cmd *cmds, const char *summary)
 {
@@ -254,6 +287,8 @@ int bb_main(int argc, char **argv, const char *prog,
 		if (!*c->name)
 			dflt = c;
 	bb_ctx_init(&ctx, prog);
+	hoist_command(argc, argv, cmds);
+	arg1 = argc > 1 ? argv[1] : NULL;
 	cmd = find_cmd(cmds, arg1);
 	if (!cmd && !dflt) {
 		if (arg1 && (!strcmp(arg1, "-h") || !strcmp(arg1, "--help"))) {

@@ -25,7 +25,8 @@ static struct bb_regex_cache *regex_get(struct bb_ctx *ctx,
 		if (!strcmp(c->pattern, pattern))
 			return c;
 	code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-			     PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS, &errcode,
+			     PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_ANCHORED |
+			     PCRE2_ENDANCHORED, &errcode,
 			     &erroff, NULL);
 	if (!code) {
 		PCRE2_UCHAR msg[120];
@@ -54,7 +55,7 @@ int bb_regex_match(struct bb_ctx *ctx, const char *pattern,
 	if (!c)
 		return -1;
 	rc = pcre2_match(c->code, (PCRE2_SPTR)subject, strlen(subject), 0,
-			 PCRE2_ANCHORED | PCRE2_ENDANCHORED, c->md, NULL);
+			 0, c->md, NULL);
 	return rc >= 0;
 }
 
@@ -69,7 +70,7 @@ int bb_regex_capture(struct bb_ctx *ctx, const char *pattern,
 	if (!c)
 		return -1;
 	rc = pcre2_match(c->code, (PCRE2_SPTR)subject, strlen(subject), 0,
-			 PCRE2_ANCHORED | PCRE2_ENDANCHORED, c->md, NULL);
+			 0, c->md, NULL);
 	if (rc < 0)
 		return 0;
 	for (int g = 0; g < ngroups; g++) {

@@ -66,6 +66,24 @@ static int table_columns(struct bb_ctx *ctx, const char *table,
 	return BB_OK;
 }
 
+/* Name the column SQLite's constraint message names, if it does. */
+static void reject_constraint(struct bb_ctx *ctx, struct bb_reader *r,
+			      struct bb_rec *rec, struct table_cols *tc)
+{
+	const char *msg = sqlite3_errmsg(ctx->db), *dot = strrchr(msg, '.');
+	const char *field = tc->name[0];
+
+	for (int i = 0; dot && i < tc->n; i++)
+		if (!strcmp(dot + 1, tc->name[i]))
+			field = tc->name[i];
+	if (strstr(msg, "NOT NULL"))
+		bb_reject(ctx, r, rec, field, "required", NULL);
+	else if (strstr(msg, "UNIQUE"))
+		bb_reject(ctx, r, rec, field, "duplicate key", NULL);
+	else
+		bb_reject(ctx, r, rec, field, msg, NULL);
+}
+
 /* Insert every record of r into table (already emptied by the caller). */
 static int load_rows(struct bb_ctx *ctx, struct bb_reader *r,
 		     const char *table, struct table_cols *tc)
@@ -108,8 +126,7 @@ static int load_rows(struct bb_ctx *ctx, struct bb_reader *r,
 		}
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_CONSTRAINT)
-			bb_reject(ctx, r, rec, tc->name[0],
-				  sqlite3_errmsg(ctx->db), NULL);
+			reject_constraint(ctx, r, rec, tc);
 		else if (rc != SQLITE_DONE) {
 			sqlite3_finalize(st);
 			return bb_db_error(ctx, "cannot load a rule row");
