@@ -68,7 +68,7 @@ run_case() {	# case-dir
 	in=/dev/null
 	[ -f "$d/stdin" ] && in=$d/stdin
 	(cd "$w" && env -i PATH="$path_bin:/usr/local/bin:/usr/bin:/bin" HOME="$w" \
-		TMPDIR="$w" TZ=UTC LC_ALL=C.UTF-8 BLOODBANK_DB="$w/test.db" \
+		TMPDIR="$w" TZ=UTC LC_ALL=C.UTF-8 BLOODBANK_DB=test.db \
 		BLOODBANK_NOW='2026-11-22 08:00' BLOODBANK_USER=tester \
 		TESTDATA="$top/testdata" SHARED="$top/../shared" CASE="$d" \
 		ASAN_OPTIONS="$ASAN_OPTIONS" UBSAN_OPTIONS=print_stacktrace=1 \

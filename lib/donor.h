@@ -1,0 +1,73 @@
+/*
+ * donor.h - donor-register: the subcommands (SPEC 5.1) and the helpers
+ * they share (input loops, donor history for the eligibility engine).
+ */
+#ifndef DONOR_H
+#define DONOR_H
+
+#include "bb.h"
+#include "elig.h"
+
+int donor_import(struct bb_ctx *ctx, int argc, char **argv);
+int donor_donate(struct bb_ctx *ctx, int argc, char **argv);
+int donor_check(struct bb_ctx *ctx, int argc, char **argv);
+int donor_recall(struct bb_ctx *ctx, int argc, char **argv);
+int donor_defer(struct bb_ctx *ctx, int argc, char **argv);
+int donor_results(struct bb_ctx *ctx, int argc, char **argv);
+int donor_lookback(struct bb_ctx *ctx, int argc, char **argv);
+int donor_stats(struct bb_ctx *ctx, int argc, char **argv);
+int donor_export(struct bb_ctx *ctx, int argc, char **argv);
+int donor_certificate(struct bb_ctx *ctx, int argc, char **argv);
+
+/* One record handler for donor_each_record(); returns BB_OK, or BB_ESYS
+ * to abort the batch (rows are rejected with bb_reject and return BB_OK). */
+typedef int (*donor_rec_fn)(struct bb_ctx *ctx, struct bb_reader *r,
+			    struct bb_rec *rec, void *arg);
+/* Read every operand file (none = stdin) as records with `cols`, calling
+ * fn for each; stops on BB_ESYS or --strict.  BB_OK, BB_EROWS (a whole
+ * file rejected) or BB_ESYS. */
+int donor_each_record(struct bb_ctx *ctx, int argc, char **argv, int first,
+		      const char *const *cols, const char *const *required,
+		      donor_rec_fn fn, void *arg);
+/* The exit status at the end of a write batch: commits (or rolls back on
+ * --dry-run/--strict stop) and maps rejected rows to BB_EROWS. */
+int donor_finish(struct bb_ctx *ctx, int rc);
+
+/* A donor and the part of the history an eligibility check needs; the
+ * arrays are reused between donors. */
+struct donor_hist {
+	char donor_id[64];
+	char sex;
+	bb_time birth;
+	char first_donation[17];	/* "" when none */
+	struct elig_donation *don;
+	int ndon, adon;
+	struct elig_deferral *def;
+	int ndef, adef;
+	struct elig_donor d;		/* points into the arrays above */
+};
+void donor_hist_init(struct donor_hist *h);
+void donor_hist_free(struct donor_hist *h);
+/* Load donor `id` with the history from elig_history_start(on) on (and
+ * every later donation) and all deferrals.  1 found, 0 unknown donor,
+ * -1 database error (reported). */
+int donor_hist_load(struct bb_ctx *ctx, const struct elig_rules *rules,
+		    const char *id, bb_time on, struct donor_hist *h);
+/* Add a donation just recorded (keeps the arrays sorted). */
+void donor_hist_add(struct donor_hist *h, bb_time at, const char *kind,
+		    double volume_ml);
+
+/* "2026-11-22" of a time for output (11 bytes). */
+const char *donor_date(bb_time t, char buf[static 11]);
+/* Format a number without trailing zeros ("400", "37.5"). */
+const char *donor_num(double v, char *buf, size_t n);
+/* Parse a donation kind: WB, PLT, PLS, DRBC (any case; 全血, 血小板 ...). */
+const char *donor_kind_parse(const char *s);
+/* Parse --on/--from style dates for options; BB_EUSAGE reported. */
+int donor_opt_date(struct bb_ctx *ctx, const char *opt, const char *s,
+		   bb_time *t);
+/* A rule setting (rule_settings), or dflt. */
+const char *donor_setting(struct bb_ctx *ctx, const char *key,
+			  const char *dflt, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,223 @@
+/*
+ * donor_import.c - donor-register import: upsert donor records.
+ *
+ * Every row is validated (national ID MOD 11-2 with its birth date and
+ * sex, phone against rule_phone_patterns, dates, ABO/RhD) before it is
+ * written; one transaction for the whole run.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "donor.h"
+
+static const char *const donor_cols[] = {
+	"donor_id", "national_id", "name", "sex", "birth_date", "abo", "rhd",
+	"phone", "region", "registered", NULL
+};
+static const char *const donor_required[] = {
+	"donor_id", "sex", "birth_date", NULL
+};
+
+static const char SQL_UPSERT[] =
+	"INSERT INTO donors (donor_id, national_id, name, sex, birth_date, "
+	"abo, rhd, phone, region, registered, updated_at) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, coalesce(?10, ?11), ?12) "
+	"ON CONFLICT (donor_id) DO UPDATE SET "
+	"national_id = coalesce(excluded.national_id, national_id), "
+	"name = coalesce(excluded.name, name), sex = excluded.sex, "
+	"birth_date = excluded.birth_date, abo = coalesce(excluded.abo, abo), "
+	"rhd = coalesce(excluded.rhd, rhd), "
+	"phone = coalesce(excluded.phone, phone), "
+	"region = coalesce(excluded.region, region), "
+	"registered = coalesce(?10, registered), "
+	"updated_at = excluded.updated_at";
+static const char SQL_OWNER[] =
+	"SELECT donor_id FROM donors WHERE national_id = ?";
+static const char SQL_DUP[] =
+	"SELECT donor_id FROM donors WHERE name = ?1 AND birth_date = ?2 "
+	"AND sex = ?3 AND donor_id <> ?4 LIMIT 1";
+
+struct import_state {
+	char today[11];
+	char stamp[17];
+	long added;
+};
+
+/* A donor_id: printable, no blanks inside, at most 63 bytes. */
+static int id_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 63)
+		return 0;
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x21 || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
+static int reject(struct bb_ctx *ctx, struct bb_reader *r,
+		  struct bb_rec *rec, const char *field, const char *why,
+		  const char *value)
+{
+	bb_reject(ctx, r, rec, field, why, value);
+	return BB_OK;
+}
+
+static int natid_owner(struct bb_ctx *ctx, const char *natid, char *owner,
+		       size_t n)
+{
+	sqlite3_stmt *st = bb_sql(ctx, SQL_OWNER, "s", natid);
+	int rc;
+
+	if (!st)
+		return -1;
+	rc = bb_step(ctx, st);
+	if (rc == SQLITE_ROW)
+		snprintf(owner, n, "%s", bb_col_text(st, 0));
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc < 0 ? -1 : 0;
+}
+
+static int warn_duplicate(struct bb_ctx *ctx, struct bb_reader *r,
+			  struct bb_rec *rec, const char *id,
+			  const char *name, const char *birth, const char *sex)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!*name || ctx->quiet)
+		return BB_OK;
+	if (!(st = bb_sql(ctx, SQL_DUP, "ssss", name, birth, sex, id)))
+		return BB_ESYS;
+	rc = bb_step(ctx, st);
+	if (rc == SQLITE_ROW)
+		bb_warn(ctx, "%s:%ld: warning: donor '%s' may be the same "
+			"person as donor '%s' (same name, birth date and sex)",
+			strcmp(rec->file, "-") ? rec->file : "stdin",
+			rec->line, id, bb_col_text(st, 0));
+	sqlite3_reset(st);
+	return rc < 0 ? BB_ESYS : BB_OK;
+}
+
+static int import_row(struct bb_ctx *ctx, struct bb_reader *r,
+		      struct bb_rec *rec, void *arg)
+{
+	struct import_state *s = arg;
+	const char *id = bb_get(r, rec, "donor_id");
+	const char *nid_in = bb_get(r, rec, "national_id");
+	const char *sex_in = bb_get(r, rec, "sex");
+	const char *birth_in = bb_get(r, rec, "birth_date");
+	const char *phone = bb_get(r, rec, "phone");
+	const char *reg_in = bb_get(r, rec, "registered");
+	const char *why = "";
+	char nid[19] = "", sex = 0, nsex = 0, abo[3], rhd[4], birth[11];
+	char registered[11] = "", owner[64];
+	bb_time tb = 0, nbirth = 0, treg;
+	int rc;
+
+	if (!id_ok(id))
+		return reject(ctx, r, rec, "donor_id", *id ? "not a donor ID "
+			      "(1-63 characters, no blanks)" : "missing", *id ? id : NULL);
+	if (*nid_in) {
+		size_t n = strlen(nid_in);
+
+		if (n != 18)
+			return reject(ctx, r, rec, "national_id",
+				      "not 18 characters", nid_in);
+		for (size_t i = 0; i < n; i++)
+			nid[i] = (char)toupper((unsigned char)nid_in[i]);
+		if (bb_natid_check(nid, &nbirth, &nsex, &why) < 0)
+			return reject(ctx, r, rec, "national_id", why, nid_in);
+	}
+	if (*sex_in) {
+		if (bb_sex_parse(sex_in, &sex) < 0)
+			return reject(ctx, r, rec, "sex", "not M or F", sex_in);
+	} else if (nsex) {
+		sex = nsex;
+	} else {
+		return reject(ctx, r, rec, "sex", "missing", NULL);
+	}
+	if (*birth_in) {
+		if (bb_parse_date(birth_in, &tb, &why) < 0)
+			return reject(ctx, r, rec, "birth_date", why, birth_in);
+	} else if (nid[0]) {
+		tb = nbirth;
+	} else {
+		return reject(ctx, r, rec, "birth_date", "missing", NULL);
+	}
+	if (tb > ctx->now)
+		return reject(ctx, r, rec, "birth_date", "in the future", birth_in);
+	if (bb_age_years(tb, ctx->now) > 120)
+		return reject(ctx, r, rec, "birth_date", "more than 120 years ago",
+			      birth_in);
+	if (nid[0] && tb != nbirth)
+		return reject(ctx, r, rec, "birth_date", "does not agree with "
+			      "the national ID", birth_in);
+	if (nid[0] && sex != nsex)
+		return reject(ctx, r, rec, "sex", "does not agree with the "
+			      "national ID", sex_in);
+	if (bb_abo_from_rec(ctx, bb_get(r, rec, "abo"), bb_get(r, rec, "rhd"),
+			    abo, rhd) < 0)
+		return reject(ctx, r, rec, "abo", "not a blood group",
+			      *bb_get(r, rec, "abo") ? bb_get(r, rec, "abo") :
+			      bb_get(r, rec, "rhd"));
+	if (*phone && bb_phone_check(ctx, phone) < 0)
+		return reject(ctx, r, rec, "phone", "not a phone number of "
+			      "rule_phone_patterns", phone);
+	if (*reg_in) {
+		if (bb_parse_date(reg_in, &treg, &why) < 0)
+			return reject(ctx, r, rec, "registered", why, reg_in);
+		bb_fmt_date(treg, registered);
+	}
+	bb_fmt_date(tb, birth);
+
+	const char sx[2] = { sex, 0 };
+	sqlite3_stmt *st = bb_sql(ctx, SQL_UPSERT, "ssssssssssss", id, nid,
+				  bb_get(r, rec, "name"), sx, birth, abo, rhd,
+				  phone, bb_get(r, rec, "region"), registered,
+				  s->today, s->stamp);
+	if (!st)
+		return BB_ESYS;
+	rc = bb_step(ctx, st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_CONSTRAINT) {
+		int own = nid[0] ? natid_owner(ctx, nid, owner, sizeof owner) : 0;
+
+		if (own < 0)
+			return BB_ESYS;
+		if (own) {
+			char why2[128];
+			snprintf(why2, sizeof why2, "already registered to donor '%s'",
+				 owner);
+			return reject(ctx, r, rec, "national_id", why2, nid_in);
+		}
+		return reject(ctx, r, rec, "donor_id", "refused by the database "
+			      "(constraint)", id);
+	}
+	if (rc != SQLITE_DONE)
+		return BB_ESYS;
+	s->added++;
+	return warn_duplicate(ctx, r, rec, id, bb_get(r, rec, "name"), birth, sx);
+}
+
+int donor_import(struct bb_ctx *ctx, int argc, char **argv)
+{
+	struct import_state s = { 0 };
+	int first, rc;
+
+	if ((rc = bb_args(ctx, argc, argv, NULL, &first)) != BB_OK)
+		return rc;
+	if (bb_db_open(ctx, BB_DB_WRITE) != BB_OK || bb_db_begin(ctx) != BB_OK)
+		return BB_ESYS;
+	bb_fmt_date(ctx->now, s.today);
+	bb_fmt_time(ctx->now, s.stamp);
+	rc = donor_each_record(ctx, argc, argv, first, donor_cols,
+			       donor_required, import_row, &s);
+	rc = donor_finish(ctx, rc);
+	if (rc != BB_ESYS)
+		bb_info(ctx, "%ld donors imported%s, %d rows rejected", s.added,
+			ctx->dry_run ? " (dry run: nothing written)" : "",
+			ctx->nrejected);
+	return rc;
+}

@@ -1,0 +1,241 @@
+/*
+ * donor_util.c - what the donor-register subcommands share: the input
+ * loop, the end of a batch, and a donor's history for elig_check().
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "donor.h"
+
+int donor_each_record(struct bb_ctx *ctx, int argc, char **argv, int first,
+		      const char *const *cols, const char *const *required,
+		      donor_rec_fn fn, void *arg)
+{
+	static char *const stdin_only[] = { "-", NULL };
+	char *const *files = first < argc ? argv + first : stdin_only;
+	int nfiles = first < argc ? argc - first : 1, rc = BB_OK;
+
+	for (int i = 0; i < nfiles && rc != BB_ESYS && !ctx->stop; i++) {
+		struct bb_reader *r = bb_reader_open(ctx, files[i]);
+		struct bb_rec *rec;
+		int got;
+
+		if (!r)
+			return BB_ESYS;
+		if (bb_reader_columns(r, cols, required) != BB_OK) {
+			bb_reader_close(r);
+			rc = BB_EROWS;
+			continue;
+		}
+		while (!ctx->stop && (got = bb_reader_next(r, &rec)) == 1)
+			if ((rc = fn(ctx, r, rec, arg)) == BB_ESYS)
+				break;
+		if (got < 0)
+			rc = BB_ESYS;
+		bb_reader_close(r);
+	}
+	return rc;
+}
+
+int donor_finish(struct bb_ctx *ctx, int rc)
+{
+	if (rc == BB_ESYS) {
+		bb_db_rollback(ctx);
+		return BB_ESYS;
+	}
+	if (bb_db_commit(ctx) != BB_OK)
+		return BB_ESYS;
+	if (ctx->stop)
+		bb_err(ctx, "--strict: stopped at the first bad row, nothing "
+		       "was changed");
+	return ctx->nrejected > 0 ? BB_EROWS : BB_OK;
+}
+
+void donor_hist_init(struct donor_hist *h)
+{
+	memset(h, 0, sizeof *h);
+}
+
+void donor_hist_free(struct donor_hist *h)
+{
+	free(h->don);
+	free(h->def);
+	donor_hist_init(h);
+}
+
+static const char SQL_DONOR[] =
+	"SELECT sex, birth_date, (SELECT min(collected_at) FROM donations "
+	"WHERE donor_id = ?1) FROM donors WHERE donor_id = ?1";
+static const char SQL_HIST[] =
+	"SELECT collected_at, kind, volume_ml FROM donations "
+	"WHERE donor_id = ?1 AND collected_at >= ?2 ORDER BY collected_at";
+static const char SQL_DEF[] =
+	"SELECT code, start, until, permanent FROM deferrals "
+	"WHERE donor_id = ?1";
+
+static bb_time parse_or_zero(const char *s)
+{
+	bb_time t = 0;
+	const char *why;
+
+	if (!*s || bb_parse_time(s, &t, &why) < 0)
+		return 0;
+	return t;
+}
+
+static struct elig_donation *new_donation(struct donor_hist *h)
+{
+	if (h->ndon == h->adon) {
+		h->adon = h->adon ? 2 * h->adon : 16;
+		h->don = bb_xrealloc(h->don, (size_t)h->adon * sizeof *h->don);
+	}
+	return &h->don[h->ndon++];
+}
+
+static void point(struct donor_hist *h)
+{
+	h->d.sex = h->sex;
+	h->d.birth = h->birth;
+	h->d.repeat = 0;
+	h->d.hist = h->don;
+	h->d.nhist = h->ndon;
+	h->d.def = h->def;
+	h->d.ndef = h->ndef;
+}
+
+int donor_hist_load(struct bb_ctx *ctx, const struct elig_rules *rules,
+		    const char *id, bb_time on, struct donor_hist *h)
+{
+	sqlite3_stmt *st;
+	int rc;
+	size_t n = strlen(id);
+
+	h->ndon = h->ndef = 0;
+	if (n >= sizeof h->donor_id)
+		return 0;
+	memcpy(h->donor_id, id, n + 1);
+	if (!(st = bb_sql(ctx, SQL_DONOR, "s", id)))
+		return -1;
+	rc = bb_step(ctx, st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? 0 : -1;
+	}
+	h->sex = bb_col_text(st, 0)[0];
+	h->birth = parse_or_zero(bb_col_text(st, 1));
+	snprintf(h->first_donation, sizeof h->first_donation, "%s",
+		 bb_col_text(st, 2));
+	sqlite3_reset(st);
+
+	if (!(st = bb_sql(ctx, SQL_HIST, "st", id, elig_history_start(rules, on))))
+		return -1;
+	while ((rc = bb_step(ctx, st)) == SQLITE_ROW) {
+		struct elig_donation *d = new_donation(h);
+
+		d->at = parse_or_zero(bb_col_text(st, 0));
+		snprintf(d->kind, sizeof d->kind, "%s", bb_col_text(st, 1));
+		d->volume_ml = sqlite3_column_double(st, 2);
+	}
+	sqlite3_reset(st);
+	if (rc < 0)
+		return -1;
+
+	if (!(st = bb_sql(ctx, SQL_DEF, "s", id)))
+		return -1;
+	while ((rc = bb_step(ctx, st)) == SQLITE_ROW) {
+		struct elig_deferral *f;
+
+		if (h->ndef == h->adef) {
+			h->adef = h->adef ? 2 * h->adef : 8;
+			h->def = bb_xrealloc(h->def, (size_t)h->adef * sizeof *h->def);
+		}
+		f = &h->def[h->ndef++];
+		snprintf(f->code, sizeof f->code, "%s", bb_col_text(st, 0));
+		f->start = parse_or_zero(bb_col_text(st, 1));
+		f->permanent = sqlite3_column_int(st, 3);
+		f->until = f->permanent ? ELIG_NEVER :
+			   parse_or_zero(bb_col_text(st, 2));
+	}
+	sqlite3_reset(st);
+	if (rc < 0)
+		return -1;
+	point(h);
+	/* a donation before the window still makes a repeat donor */
+	if (h->first_donation[0]) {
+		bb_time first = parse_or_zero(h->first_donation);
+		h->d.repeat = first < on;
+	}
+	return 1;
+}
+
+void donor_hist_add(struct donor_hist *h, bb_time at, const char *kind,
+		    double volume_ml)
+{
+	struct elig_donation *d = new_donation(h);
+	int i;
+
+	/* insertion sort: the new one is usually the latest */
+	for (i = h->ndon - 1; i > 0 && h->don[i - 1].at > at; i--)
+		h->don[i] = h->don[i - 1];
+	d = &h->don[i];
+	d->at = at;
+	snprintf(d->kind, sizeof d->kind, "%s", kind);
+	d->volume_ml = volume_ml;
+	if (!h->first_donation[0] || at < parse_or_zero(h->first_donation))
+		bb_fmt_time(at, h->first_donation);
+	int repeat = h->d.repeat;
+	point(h);
+	h->d.repeat = repeat;
+}
+
+const char *donor_date(bb_time t, char buf[static 11])
+{
+	return bb_fmt_date(t, buf);
+}
+
+const char *donor_num(double v, char *buf, size_t n)
+{
+	snprintf(buf, n, "%.10g", v);
+	return buf;
+}
+
+const char *donor_kind_parse(const char *s)
+{
+	static const struct { const char *in, *kind; } k[] = {
+		{ "WB", "WB" }, { "PLT", "PLT" }, { "PLS", "PLS" },
+		{ "DRBC", "DRBC" }, { "全血", "WB" }, { "血小板", "PLT" },
+		{ "单采血小板", "PLT" }, { "机采血小板", "PLT" },
+		{ "血浆", "PLS" }, { "单采血浆", "PLS" },
+		{ "双份红细胞", "DRBC" }, { "2RBC", "DRBC" },
+	};
+
+	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++)
+		if (bb_streq_ci(s, k[i].in))
+			return k[i].kind;
+	return NULL;
+}
+
+int donor_opt_date(struct bb_ctx *ctx, const char *opt, const char *s,
+		   bb_time *t)
+{
+	const char *why = "";
+
+	if (bb_parse_time(s, t, &why) < 0)
+		return bb_usage_error(ctx, "--%s '%s': %s (want YYYY-MM-DD)",
+				      opt, s, why);
+	return BB_OK;
+}
+
+const char *donor_setting(struct bb_ctx *ctx, const char *key,
+			  const char *dflt, char *buf, size_t n)
+{
+	static const char sql[] = "SELECT value FROM rule_settings WHERE key = ?";
+	sqlite3_stmt *st = bb_sql(ctx, sql, "s", key);
+
+	snprintf(buf, n, "%s", dflt);
+	if (st && bb_step(ctx, st) == SQLITE_ROW)
+		snprintf(buf, n, "%s", bb_col_text(st, 0));
+	if (st)
+		sqlite3_reset(st);
+	return buf;
+}

@@ -1,0 +1,736 @@
+/*
+ * isbt128.c - ISBT 128 data structures (reference/isbt128.md).
+ */
+#include "isbt128.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char mod37_chars[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ*";
+
+char *isbt_err_fmt(const struct isbt_err *e, char *buf, size_t n)
+{
+	if (e->pos > 0)
+		snprintf(buf, n, "%s at position %d: %s", e->ds, e->pos,
+			 e->why);
+	else
+		snprintf(buf, n, "%s: %s", e->ds, e->why);
+	return buf;
+}
+
+static int fail(struct isbt_err *e, const char *ds, int pos, const char *why)
+{
+	if (e) {
+		e->ds = ds;
+		e->pos = pos;
+		e->why = why;
+	}
+	return -1;
+}
+
+int isbt_char_value(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A' + 10;
+	if (c == '*')
+		return 36;
+	return -1;
+}
+
+char isbt_value_char(int v)
+{
+	return v >= 0 && v <= 36 ? mod37_chars[v] : 0;
+}
+
+/* The recursive form of ISO/IEC 7064 A.3: never overflows. */
+int isbt_mod37_2(const char *s, size_t n)
+{
+	int a = 0;
+	for (size_t i = 0; i < n; i++) {
+		int v = isbt_char_value((unsigned char)s[i]);
+		if (v < 0 || v == 36)
+			return -1;
+		a = ((a + v) * 2) % 37;
+	}
+	return (38 - a) % 37;
+}
+
+static int is_digit(int c) { return c >= '0' && c <= '9'; }
+static int is_upper(int c) { return c >= 'A' && c <= 'Z'; }
+static int is_lower(int c) { return c >= 'a' && c <= 'z'; }
+/* A-N, P-Z: capital letters without O */
+static int is_fin_alpha(int c) { return is_upper(c) && c != 'O'; }
+
+int isbt_din_check(const char *din, size_t n, int offset, struct isbt_err *e)
+{
+	if (n < ISBT_DIN_LEN)
+		return fail(e, "DIN", offset + (int)n + 1,
+			    "too short: a DIN has 13 characters");
+	if (n > ISBT_DIN_LEN)
+		return fail(e, "DIN", offset + ISBT_DIN_LEN + 1,
+			    "too long: a DIN has 13 characters");
+	int c = (unsigned char)din[0];
+	if (!(is_fin_alpha(c) || (c >= '1' && c <= '9')))
+		return fail(e, "DIN", offset + 1,
+			    "facility must start with A-N, P-Z or 1-9");
+	for (int i = 1; i < 3; i++) {
+		c = (unsigned char)din[i];
+		if (!(is_fin_alpha(c) || is_digit(c)))
+			return fail(e, "DIN", offset + i + 1,
+				    "not a facility character (A-N, P-Z, 0-9)");
+	}
+	for (int i = 3; i < ISBT_DIN_LEN; i++)
+		if (!is_digit((unsigned char)din[i]))
+			return fail(e, "DIN", offset + i + 1, "not a digit");
+	return 0;
+}
+
+char isbt_din_k(const char *din)
+{
+	if (isbt_din_check(din, strlen(din), 0, NULL) < 0)
+		return 0;
+	return isbt_value_char(isbt_mod37_2(din, ISBT_DIN_LEN));
+}
+
+int isbt_fin_check(const char *fin, struct isbt_err *e)
+{
+	size_t n = strlen(fin);
+	if (n != ISBT_FIN_LEN)
+		return fail(e, "FIN", n < ISBT_FIN_LEN ? (int)n + 1 : 6,
+			    "a facility identification number has 5 characters");
+	int c = (unsigned char)fin[0];
+	if (!(is_fin_alpha(c) || (c >= '1' && c <= '9')))
+		return fail(e, "FIN", 1, "must start with A-N, P-Z or 1-9");
+	for (int i = 1; i < 3; i++) {
+		c = (unsigned char)fin[i];
+		if (!(is_fin_alpha(c) || is_digit(c)))
+			return fail(e, "FIN", i + 1,
+				    "not a facility character (A-N, P-Z, 0-9)");
+	}
+	for (int i = 3; i < 5; i++)
+		if (!is_digit((unsigned char)fin[i]))
+			return fail(e, "FIN", i + 1, "not a digit");
+	return 0;
+}
+
+/* Flag characters allowed by the element table: 0-9, A-H, J-N, P, R-Y. */
+static int is_flag_char(int c)
+{
+	if (is_digit(c))
+		return 1;
+	if (!is_upper(c))
+		return 0;
+	return c != 'I' && c != 'O' && c != 'Q' && c != 'Z';
+}
+
+enum isbt_flag_type isbt_flag_type(const char ff[2])
+{
+	if (!is_flag_char((unsigned char)ff[0]) ||
+	    !is_flag_char((unsigned char)ff[1]))
+		return ISBT_FLAG_BAD;
+	if (!is_digit((unsigned char)ff[0]) || !is_digit((unsigned char)ff[1]))
+		return ISBT_FLAG_RESERVED;
+	int v = (ff[0] - '0') * 10 + (ff[1] - '0');
+	if (v <= 19)
+		return v == 14 ? ISBT_FLAG_RESERVED : ISBT_FLAG_1;
+	if (v <= 59)
+		return ISBT_FLAG_2;
+	if (v <= 96)
+		return ISBT_FLAG_3;
+	return ISBT_FLAG_RESERVED;
+}
+
+void isbt_flag3(const char *din, char out[3])
+{
+	int v = 60 + isbt_mod37_2(din, ISBT_DIN_LEN);
+	out[0] = (char)('0' + v / 10);
+	out[1] = (char)('0' + v % 10);
+	out[2] = 0;
+}
+
+/* ---- dates ---- */
+
+static int is_leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int64_t days_from_civil(int y, int m, int d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+int64_t isbt_date_to_time(const struct isbt_date *d)
+{
+	int64_t days = days_from_civil(d->year, d->month, d->day);
+	return days * 86400 + d->hour * 3600 + d->min * 60;
+}
+
+void isbt_time_to_date(int64_t t, struct isbt_date *d)
+{
+	int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+	int64_t secs = t - days * 86400;
+	civil_from_days(days, &d->year, &d->month, &d->day);
+	d->hour = (int)(secs / 3600);
+	d->min = (int)(secs % 3600 / 60);
+	d->has_time = 1;
+}
+
+int isbt_fmt_date(int64_t t, int with_time, char *out, size_t n)
+{
+	struct isbt_date d;
+	isbt_time_to_date(t, &d);
+	if (d.year < 2000 || d.year > 2999)
+		return -1;
+	int jjj = (int)(days_from_civil(d.year, d.month, d.day) -
+			days_from_civil(d.year, 1, 1)) + 1;
+	int c = (d.year - 2000) / 100, yy = d.year % 100;
+	int r;
+	if (with_time)
+		r = snprintf(out, n, "%d%02d%03d%02d%02d", c, yy, jjj, d.hour,
+			     d.min);
+	else
+		r = snprintf(out, n, "%d%02d%03d", c, yy, jjj);
+	return r < 0 || (size_t)r >= n ? -1 : r;
+}
+
+/* Parse cyyjjj[hhmm] at s (length known to be 6 or 10, digits checked). */
+static int parse_date(const char *s, int with_time, const char *ds, int pos,
+		      struct isbt_date *d, struct isbt_err *e)
+{
+	int c = s[0] - '0';
+	int yy = (s[1] - '0') * 10 + (s[2] - '0');
+	int jjj = (s[3] - '0') * 100 + (s[4] - '0') * 10 + (s[5] - '0');
+	d->year = 2000 + 100 * c + yy;
+	if (jjj < 1 || jjj > (is_leap(d->year) ? 366 : 365))
+		return fail(e, ds, pos + 3, "day of year out of range");
+	civil_from_days(days_from_civil(d->year, 1, 1) + jjj - 1, &d->year,
+			&d->month, &d->day);
+	d->hour = 23;
+	d->min = 59;		/* no time given: the day's end (2359) */
+	d->has_time = 0;
+	if (with_time) {
+		int hh = (s[6] - '0') * 10 + (s[7] - '0');
+		int mm = (s[8] - '0') * 10 + (s[9] - '0');
+		if (hh > 23)
+			return fail(e, ds, pos + 6, "hour out of range");
+		if (mm > 59)
+			return fail(e, ds, pos + 8, "minute out of range");
+		d->hour = hh;
+		d->min = mm;
+		d->has_time = 1;
+	}
+	return 0;
+}
+
+/* ---- ABO/RhD, Table 4/5 ---- */
+
+struct abo_row {
+	const char *abo, *rhd;
+	int dir;		/* code of the "directed only" column */
+};
+/* Columns from "directed": dir, emergency, dir+bio, dir+X, default,
+ * auto+X, auto, auto+bio. */
+static const struct abo_row abo_rows[] = {
+	{ "O", "neg", 91 }, { "O", "pos", 47 }, { "A", "neg", 2 },
+	{ "A", "pos", 58 }, { "B", "neg", 13 }, { "B", "pos", 69 },
+	{ "AB", "neg", 24 }, { "AB", "pos", 80 },
+};
+static const char *const abo_columns[] = {
+	"directed", "emergency", "directed biohazard", "directed crossover",
+	"default", "autologous crossover", "autologous",
+	"autologous biohazard",
+};
+/* RhD not given: default codes and the letters of the other columns */
+static const struct { const char *abo; const char *def; char letter; }
+abo_norh[] = {
+	{ "O", "55", 'P' }, { "A", "66", 'A' }, { "B", "77", 'B' },
+	{ "AB", "88", 'C' },
+};
+static const char *const abo_defaults[8] = {
+	"95", "51", "06", "62", "17", "73", "28", "84"
+};
+
+const char *isbt_abo_code(const char *abo, const char *rhd)
+{
+	for (size_t i = 0; i < 8; i++)
+		if (!strcmp(abo, abo_rows[i].abo) &&
+		    !strcmp(rhd, abo_rows[i].rhd))
+			return abo_defaults[i];
+	if (!rhd[0])
+		for (size_t i = 0; i < 4; i++)
+			if (!strcmp(abo, abo_norh[i].abo))
+				return abo_norh[i].def;
+	return NULL;
+}
+
+static void set_group(char abo[static 3], char rhd[static 4], const char *a,
+		      const char *r)
+{
+	snprintf(abo, 3, "%s", a);
+	snprintf(rhd, 4, "%s", r);
+}
+
+const char *isbt_abo_decode(const char gg[2], char abo[static 3],
+			    char rhd[static 4])
+{
+	set_group(abo, rhd, "", "");
+	int g0 = (unsigned char)gg[0], g1 = (unsigned char)gg[1];
+	if (is_digit(g0) && is_digit(g1)) {
+		int v = (g0 - '0') * 10 + (g1 - '0');
+		if (v == 0)
+			return "no ABO/RhD information";
+		for (size_t i = 0; i < 8; i++)
+			if (v >= abo_rows[i].dir && v < abo_rows[i].dir + 8) {
+				set_group(abo, rhd, abo_rows[i].abo,
+					  abo_rows[i].rhd);
+				return abo_columns[v - abo_rows[i].dir];
+			}
+		for (size_t i = 0; i < 4; i++)
+			if (v == (abo_norh[i].def[0] - '0') * 10 +
+				     (abo_norh[i].def[1] - '0')) {
+				set_group(abo, rhd, abo_norh[i].abo, "");
+				return "default";
+			}
+		return NULL;
+	}
+	if (g0 == 'M') {
+		switch (g1) {
+		case 'a': return "autologous";
+		case 'b': return "biohazardous";
+		case 'd': return "discard";
+		case 'f': return "fractionation only";
+		case 'q': return "quarantine";
+		case 'r': return "research only";
+		case 'x': return "not for transfusion";
+		}
+		return NULL;
+	}
+	if (g0 == 'T' && g1 >= '1' && g1 <= '6')
+		return "tissue";
+	if (g1 == '0') {
+		static const struct { char c; const char *abo, *rhd; } pooled[] = {
+			{ 'A', "A", "" }, { 'B', "B", "" }, { 'C', "AB", "" },
+			{ 'D', "O", "" }, { 'E', "", "pos" }, { 'F', "", "neg" },
+			{ 'G', "", "" }, { 'H', "", "" }, { 'I', "A", "" },
+			{ 'J', "A", "" }, { 'K', "AB", "" }, { 'L', "AB", "" },
+		};
+		for (size_t i = 0; i < sizeof pooled / sizeof pooled[0]; i++)
+			if (pooled[i].c == g0) {
+				set_group(abo, rhd, pooled[i].abo,
+					  pooled[i].rhd);
+				return g0 >= 'I' ? "subgroup" : "pooled";
+			}
+		return NULL;
+	}
+	if (g1 >= '2' && g1 <= '9') {
+		for (size_t i = 0; i < 4; i++)
+			if (g0 == abo_norh[i].letter && g1 != '6') {
+				set_group(abo, rhd, abo_norh[i].abo, "");
+				return abo_columns[g1 - '2'];
+			}
+		if (strchr("DEGHIJKLMNOQ", g0))
+			return "Bombay or para-Bombay";
+	}
+	return NULL;
+}
+
+/* ---- product code ---- */
+
+static int is_collection_type(int c)
+{
+	return c && strchr("0VRSTPA1XD23456EFCQBHJGLrsd78", c) != NULL;
+}
+
+int isbt_product_check(const char *p, size_t n, int offset,
+		       struct isbt_err *e)
+{
+	if (n != ISBT_PRODUCT_LEN)
+		return fail(e, "DS003", offset + (int)(n < 8 ? n : 8) + 1,
+			    n < 8 ? "too short: a product code has 8 characters"
+				  : "too long: a product code has 8 characters");
+	if (!is_upper((unsigned char)p[0]))
+		return fail(e, "DS003", offset + 1,
+			    "product description code must start with A-Z");
+	for (int i = 1; i < 5; i++)
+		if (!is_upper((unsigned char)p[i]) && !is_digit((unsigned char)p[i]))
+			return fail(e, "DS003", offset + i + 1,
+				    "not a product description character (A-Z, 0-9)");
+	if (strchr("MNRTVW", p[0])) {
+		for (int i = 5; i < 8; i++)
+			if (!is_digit((unsigned char)p[i]))
+				return fail(e, "DS003", offset + i + 1,
+					    "division code must be digits");
+		return 0;
+	}
+	if (!is_collection_type((unsigned char)p[5]))
+		return fail(e, "DS003", offset + 6, "unknown collection type");
+	int d = (unsigned char)p[6], s = (unsigned char)p[7];
+	if ((d == '0' && s == '0') || (d == '9' && s == '9'))
+		return 0;
+	if (!is_upper(d))
+		return fail(e, "DS003", offset + 7,
+			    "division must be A-Z, 00 or 99");
+	if (s != '0' && !is_lower(s))
+		return fail(e, "DS003", offset + 8,
+			    "sub-division must be a-z or 0");
+	return 0;
+}
+
+/* ---- scanning ---- */
+
+struct di {
+	char c0, c1;
+	enum isbt_ds ds;
+	const char *name;
+	int len;		/* content length after the 2-char DI */
+};
+static const struct di dis[] = {
+	{ '=', '%', ISBT_DS002, "DS002", 4 },
+	{ '=', '<', ISBT_DS003, "DS003", 8 },
+	{ '=', '>', ISBT_DS004, "DS004", 6 },
+	{ '&', '>', ISBT_DS005, "DS005", 10 },
+	{ '=', '*', ISBT_DS006, "DS006", 6 },
+	{ '&', '*', ISBT_DS007, "DS007", 10 },
+	{ '=', '}', ISBT_DS008, "DS008", 6 },
+	{ '&', '}', ISBT_DS009, "DS009", 10 },
+	{ '&', '(', ISBT_DS010, "DS010", 5 },
+	{ '=', '\\', ISBT_DS012, "DS012", 18 },
+	{ '&', '\\', ISBT_DS013, "DS013", 18 },
+	{ '&', '{', ISBT_DS014, "DS014", 18 },
+	{ '=', ')', ISBT_DS017, "DS017", 10 },
+	{ '&', ')', ISBT_DS018, "DS018", 10 },
+	{ '=', '+', ISBT_DS023, "DS023", 5 },
+	{ '=', ',', ISBT_DS032, "DS032", 6 },
+};
+
+static int all_digits(const char *s, int n, const char *ds, int pos,
+		      struct isbt_err *e)
+{
+	for (int i = 0; i < n; i++)
+		if (!is_digit((unsigned char)s[i]))
+			return fail(e, ds, pos + i, "not a digit");
+	return 0;
+}
+
+static int all_alnum(const char *s, int n, const char *ds, int pos,
+		     struct isbt_err *e)
+{
+	for (int i = 0; i < n; i++)
+		if (!is_digit((unsigned char)s[i]) &&
+		    !is_upper((unsigned char)s[i]))
+			return fail(e, ds, pos + i, "not A-Z or 0-9");
+	return 0;
+}
+
+/* DS001 at s (s[0] == '='); pos is the 1-based position of s. */
+static int scan_din(const char *s, size_t avail, int pos,
+		    struct isbt_scan *o, struct isbt_err *e)
+{
+	if (avail < 16)
+		return fail(e, "DS001", pos + (int)avail,
+			    "too short: =DIN and 2 flag characters are 16");
+	struct isbt_err de;
+	if (isbt_din_check(s + 1, ISBT_DIN_LEN, pos, &de) < 0)
+		return fail(e, "DS001", de.pos, de.why);
+	memcpy(o->din, s + 1, ISBT_DIN_LEN);
+	o->din[ISBT_DIN_LEN] = 0;
+	int cs = isbt_mod37_2(o->din, ISBT_DIN_LEN);
+	o->k = isbt_value_char(cs);
+	o->flags[0] = s[14];
+	o->flags[1] = s[15];
+	o->flags[2] = 0;
+	o->flag_type = isbt_flag_type(o->flags);
+	if (o->flag_type == ISBT_FLAG_BAD)
+		return fail(e, "DS001",
+			    pos + (is_flag_char((unsigned char)s[14]) ? 15 : 14),
+			    "not a flag character (0-9, A-H, J-N, P, R-Y)");
+	if (o->flag_type == ISBT_FLAG_3 &&
+	    (s[14] - '0') * 10 + (s[15] - '0') != 60 + cs)
+		return fail(e, "DS001", pos + 14,
+			    "type 3 flags do not match the DIN's check");
+	return 0;
+}
+
+static int scan_one(const char *s, size_t avail, int pos,
+		    struct isbt_scan *o, struct isbt_err *e, enum isbt_ds *got)
+{
+	if (avail < 2)
+		return fail(e, "scan", pos, "truncated data identifier");
+	if (s[0] == '=' && (is_digit((unsigned char)s[1]) ||
+			    is_upper((unsigned char)s[1]))) {
+		*got = ISBT_DS001;
+		if (o->seen & (1u << ISBT_DS001))
+			return fail(e, "DS001", pos, "second DIN in one scan");
+		return scan_din(s, avail, pos, o, e);
+	}
+	const struct di *d = NULL;
+	for (size_t i = 0; i < sizeof dis / sizeof dis[0]; i++)
+		if (dis[i].c0 == s[0] && dis[i].c1 == s[1]) {
+			d = &dis[i];
+			break;
+		}
+	if (!d)
+		return fail(e, "scan", pos, "unknown data identifier");
+	*got = d->ds;
+	if (o->seen & (1u << d->ds))
+		return fail(e, d->name, pos, "appears twice in one scan");
+	if (avail - 2 < (size_t)d->len)
+		return fail(e, d->name, pos + (int)avail,
+			    "too short for its data identifier");
+	const char *c = s + 2;
+	int cp = pos + 2;	/* position of the content's first character */
+	switch (d->ds) {
+	case ISBT_DS002: {
+		const char *m = isbt_abo_decode(c, o->abo, o->rhd);
+		if (!m)
+			return fail(e, "DS002", cp, "unknown ABO/RhD code");
+		memcpy(o->abo_code, c, 2);
+		o->abo_code[2] = 0;
+		if (!is_digit((unsigned char)c[2]) && !is_upper((unsigned char)c[2]))
+			return fail(e, "DS002", cp + 2,
+				    "not a phenotype character (A-Z, 0-9)");
+		o->rh_pheno = c[2];
+		if (c[3] != '0')
+			return fail(e, "DS002", cp + 3, "reserved character must be 0");
+		break;
+	}
+	case ISBT_DS003:
+		if (isbt_product_check(c, 8, cp - 1, e) < 0)
+			return -1;
+		memcpy(o->product, c, 8);
+		o->product[8] = 0;
+		break;
+	case ISBT_DS004: case ISBT_DS005:
+	case ISBT_DS006: case ISBT_DS007:
+	case ISBT_DS008: case ISBT_DS009: {
+		int wt = d->len == 10;
+		struct isbt_date *dt = d->ds <= ISBT_DS005 ? &o->expiry
+				     : d->ds <= ISBT_DS007 ? &o->collection
+				     : &o->production;
+		if (all_digits(c, d->len, d->name, cp, e) < 0 ||
+		    parse_date(c, wt, d->name, cp, dt, e) < 0)
+			return -1;
+		break;
+	}
+	case ISBT_DS010:
+		if (all_alnum(c, 5, "DS010", cp, e) < 0)
+			return -1;
+		memcpy(o->special, c, 5);
+		o->special[5] = 0;
+		break;
+	case ISBT_DS012: case ISBT_DS013: case ISBT_DS014:
+		if (all_alnum(c, 18, d->name, cp, e) < 0)
+			return -1;
+		memcpy(o->antigens, c, 18);
+		o->antigens[18] = 0;
+		break;
+	case ISBT_DS017: case ISBT_DS018:
+		if (all_alnum(c, 10, d->name, cp, e) < 0)
+			return -1;
+		break;
+	case ISBT_DS023:
+		if (all_digits(c, 5, "DS023", cp, e) < 0)
+			return -1;
+		o->compound_count = (c[0] - '0') * 10 + (c[1] - '0');
+		memcpy(o->compound_seq, c + 2, 3);
+		o->compound_seq[3] = 0;
+		if (o->compound_count < 1)
+			return fail(e, "DS023", cp, "no structures announced");
+		break;
+	case ISBT_DS032:
+		if (all_digits(c, 6, "DS032", cp, e) < 0)
+			return -1;
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static const int ds_len_din = 16;
+
+int isbt_scan(const char *s, size_t n, struct isbt_scan *o, struct isbt_err *e)
+{
+	memset(o, 0, sizeof *o);
+	if (n == 0)
+		return fail(e, "scan", 0, "empty");
+	size_t i = 0;
+	int compound = 0;
+	while (i < n) {
+		enum isbt_ds ds = ISBT_DS_NONE;
+		if (s[i] != '=' && s[i] != '&')
+			return fail(e, "scan", (int)i + 1,
+				    "data identifier must start with '=' or '&'");
+		if (scan_one(s + i, n - i, (int)i + 1, o, e, &ds) < 0)
+			return -1;
+		if (ds == ISBT_DS023) {
+			if (i != 0)
+				return fail(e, "DS023", (int)i + 1,
+					    "compound message header must come first");
+			compound = 1;
+		} else {
+			o->nstruct++;
+		}
+		o->seen |= 1u << ds;
+		size_t len = ds == ISBT_DS001 ? (size_t)ds_len_din : 2;
+		if (ds != ISBT_DS001)
+			for (size_t k = 0; k < sizeof dis / sizeof dis[0]; k++)
+				if (dis[k].ds == ds)
+					len += (size_t)dis[k].len;
+		i += len;
+	}
+	if (compound && o->nstruct != o->compound_count)
+		return fail(e, "DS023", 3,
+			    o->nstruct < o->compound_count
+				    ? "fewer structures than announced"
+				    : "more structures than announced");
+	return 0;
+}
+
+int isbt_din_parse(const char *s, char din[static ISBT_DIN_LEN + 1],
+		   int *had_k, struct isbt_err *e)
+{
+	char buf[40];
+	size_t n = 0;
+	if (had_k)
+		*had_k = 0;
+	din[0] = 0;
+	if (s[0] == '=') {
+		struct isbt_scan sc;
+		size_t len = strlen(s);
+		if (len != 16)
+			return fail(e, "DS001", len < 16 ? (int)len + 1 : 17,
+				    "=DIN with 2 flag characters has 16 characters");
+		if (isbt_scan(s, len, &sc, e) < 0)
+			return -1;
+		memcpy(din, sc.din, ISBT_DIN_LEN + 1);
+		return 0;
+	}
+	/* people type "A9998 18 123456 N" or box K in brackets */
+	for (const char *p = s; *p; p++) {
+		if (*p == ' ' || *p == '[' || *p == ']' || *p == '|' ||
+		    *p == '-')
+			continue;
+		if (n + 1 >= sizeof buf)
+			return fail(e, "DIN", (int)(p - s) + 1, "too long");
+		buf[n++] = *p;
+	}
+	buf[n] = 0;
+	if (n == ISBT_DIN_LEN + 1) {
+		if (isbt_din_check(buf, ISBT_DIN_LEN, 0, e) < 0)
+			return -1;
+		int want = isbt_mod37_2(buf, ISBT_DIN_LEN);
+		if (isbt_char_value((unsigned char)buf[13]) != want)
+			return fail(e, "DIN", 14, "check character does not match");
+		if (had_k)
+			*had_k = 1;
+	} else if (isbt_din_check(buf, n, 0, e) < 0) {
+		return -1;
+	}
+	memcpy(din, buf, ISBT_DIN_LEN);
+	din[ISBT_DIN_LEN] = 0;
+	return 0;
+}
+
+/* ---- generators ---- */
+
+static int put(char *out, size_t n, const char *fmt, const char *a,
+	       const char *b)
+{
+	int r = snprintf(out, n, fmt, a, b);
+	return r < 0 || (size_t)r >= n ? -1 : r;
+}
+
+int isbt_gen_din(const char *din, const char *flags, char *out, size_t n)
+{
+	if (isbt_din_check(din, strlen(din), 0, NULL) < 0)
+		return -1;
+	if (!flags || !*flags)
+		flags = "00";
+	if (strlen(flags) != 2 || isbt_flag_type(flags) == ISBT_FLAG_BAD)
+		return -1;
+	return put(out, n, "=%s%s", din, flags);
+}
+
+int isbt_gen_abo(const char *abo, const char *rhd, char *out, size_t n)
+{
+	const char *gg = isbt_abo_code(abo, rhd);
+	if (!gg)
+		gg = "00";
+	return put(out, n, "=%%%s%s", gg, "00");
+}
+
+int isbt_gen_product(const char *product, char *out, size_t n)
+{
+	if (isbt_product_check(product, strlen(product), 0, NULL) < 0)
+		return -1;
+	return put(out, n, "=<%s%s", product, "");
+}
+
+int isbt_gen_expiry(int64_t t, char *out, size_t n)
+{
+	char d[16];
+	if (isbt_fmt_date(t, 1, d, sizeof d) < 0)
+		return -1;
+	return put(out, n, "&>%s%s", d, "");
+}
+
+int isbt_gen_collection(int64_t t, int with_time, char *out, size_t n)
+{
+	char d[16];
+	if (isbt_fmt_date(t, with_time, d, sizeof d) < 0)
+		return -1;
+	return put(out, n, with_time ? "&*%s%s" : "=*%s%s", d, "");
+}
+
+int isbt_gen_special(const char *code, char *out, size_t n)
+{
+	if (strlen(code) != 5 || all_alnum(code, 5, "DS010", 1, NULL) < 0)
+		return -1;
+	return put(out, n, "&(%s%s", code, "");
+}
+
+int isbt_gen_compound(const char *const *ds, int nds, char *out, size_t n)
+{
+	if (nds < 1 || nds > 99)
+		return -1;
+	int r = snprintf(out, n, "=+%02d000", nds);
+	if (r < 0 || (size_t)r >= n)
+		return -1;
+	size_t len = (size_t)r;
+	for (int i = 0; i < nds; i++) {
+		size_t l = strlen(ds[i]);
+		if (len + l + 1 > n)
+			return -1;
+		memcpy(out + len, ds[i], l + 1);
+		len += l;
+	}
+	return (int)len;
+}
+
+char *isbt_din_text(const char *din, char *out, size_t n)
+{
+	snprintf(out, n, "%.5s %.2s %.6s", din, din + 5, din + 7);
+	return out;
+}

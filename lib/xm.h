@@ -1,0 +1,57 @@
+/*
+ * xm.h - crossmatch subcommands and their shared database helpers.
+ */
+#ifndef XM_H
+#define XM_H
+
+#include "bb.h"
+#include "compat.h"
+
+/* Subcommands (cmd/crossmatch.c). */
+int xm_patients(struct bb_ctx *ctx, int argc, char **argv);
+int xm_select(struct bb_ctx *ctx, int argc, char **argv);
+int xm_record(struct bb_ctx *ctx, int argc, char **argv);
+int xm_issue(struct bb_ctx *ctx, int argc, char **argv);
+int xm_transfuse(struct bb_ctx *ctx, int argc, char **argv);
+int xm_return(struct bb_ctx *ctx, int argc, char **argv);
+int xm_history(struct bb_ctx *ctx, int argc, char **argv);
+
+/* Load the compatibility rules from the open database's rule tables. */
+int xm_rules_load(struct bb_ctx *ctx, struct compat_rules *r);
+
+/* A patient row as compat sees it, with the age at `at`.  Returns 1 found,
+ * 0 not found, -1 database error (reported). */
+struct xm_patient {
+	char id[64];
+	char name[128];
+	char birth_date[11];
+	struct compat_patient p;
+};
+int xm_patient_load(struct bb_ctx *ctx, const char *id, bb_time at,
+		    struct xm_patient *out);
+
+/* A unit row (live or not).  Strings are owned by the struct. */
+struct xm_unit {
+	char din[32], product[16], component[6], abo[3], rhd[4];
+	char expires_at[17], status[12], location[64];
+	char antigens[256], attributes[256];
+	char reserved_for[64], patient_id[64];
+	bb_time expires;
+};
+int xm_unit_load(struct bb_ctx *ctx, const char *din, const char *product,
+		 struct xm_unit *out);
+void xm_unit_compat(const struct xm_unit *x, struct compat_unit *u);
+
+/* The product code of a DIN when the unit is the only one with that DIN
+ * (issue/return rows may leave product_code empty).  1 found. */
+int xm_unit_sole_product(struct bb_ctx *ctx, const char *din, char *out,
+			 size_t n);
+
+/* "YYYY-MM-DD HH:MM" field or ctx->now when empty; -1 on a bad value. */
+int xm_time_or_now(struct bb_ctx *ctx, const char *s, bb_time *t,
+		   const char **why);
+
+/* Copy a string into a fixed buffer (truncating). */
+void xm_copy(char *dst, size_t n, const char *src);
+
+#endif

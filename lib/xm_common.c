@@ -1,0 +1,194 @@
+/*
+ * xm_common.c - crossmatch: rules, patients and units from the database.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "xm.h"
+
+void xm_copy(char *dst, size_t n, const char *src)
+{
+	snprintf(dst, n, "%s", src ? src : "");
+}
+
+/* One SQL text per table: the statement cache is keyed by the pointer. */
+static const struct { const char *table, *sql; } rule_sql[] = {
+	{ "compat", "SELECT * FROM rule_compat" },
+	{ "rhd", "SELECT * FROM rule_rhd" },
+	{ "antibodies", "SELECT * FROM rule_antibodies" },
+	{ "antigen_freq", "SELECT * FROM rule_antigen_freq" },
+	{ "emergency_order", "SELECT * FROM rule_emergency_order" },
+	{ "requirements", "SELECT * FROM rule_requirements" },
+	{ "settings", "SELECT * FROM rule_settings" },
+	{ NULL, NULL }
+};
+
+static int load_table(struct bb_ctx *ctx, struct compat_rules *r,
+		      const char *table, const char *sql)
+{
+	sqlite3_stmt *st = bb_sql(ctx, sql, "");
+	const char *cols[16], *vals[16], *why = NULL;
+	int n, rc;
+
+	if (!st)
+		return BB_ESYS;
+	n = sqlite3_column_count(st);
+	if (n > 16)
+		n = 16;
+	for (int i = 0; i < n; i++)
+		cols[i] = sqlite3_column_name(st, i);
+	while ((rc = bb_step(ctx, st)) == SQLITE_ROW) {
+		for (int i = 0; i < n; i++)
+			vals[i] = bb_col_text(st, i);
+		if (compat_rules_add(r, table, n, cols, vals, &why)) {
+			bb_err(ctx, "rule table 'rule_%s': %s: '%s': fix it "
+			       "with 'bloodbank rules import %s'", table, why,
+			       vals[0], table);
+			sqlite3_reset(st);
+			return BB_ESYS;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? BB_OK : BB_ESYS;
+}
+
+int xm_rules_load(struct bb_ctx *ctx, struct compat_rules *r)
+{
+	compat_rules_init(r);
+	for (int i = 0; rule_sql[i].table; i++)
+		if (load_table(ctx, r, rule_sql[i].table, rule_sql[i].sql)) {
+			compat_rules_free(r);
+			return BB_ESYS;
+		}
+	if (!r->nabo || !r->nrhd)
+		bb_warn(ctx, "rule tables 'rule_compat'/'rule_rhd' are empty: "
+			"every unit will be refused");
+	return BB_OK;
+}
+
+static void split_into(const char *list, char out[][COMPAT_NAME], int *n)
+{
+	int k;
+	char **items = bb_split_list(list, &k);
+
+	*n = 0;
+	for (int i = 0; i < k; i++)
+		if (*items[i])
+			compat_list_add(out, n, items[i]);
+	free(items);
+}
+
+int xm_patient_load(struct bb_ctx *ctx, const char *id, bb_time at,
+		    struct xm_patient *out)
+{
+	static const char sql[] =
+		"SELECT patient_id, name, sex, birth_date, abo, rhd, "
+		"abo_checks, antibodies, requirements, screen "
+		"FROM patients WHERE patient_id = ?1";
+	sqlite3_stmt *st = bb_sql(ctx, sql, "s", id);
+	struct compat_patient *p = &out->p;
+	bb_time birth;
+	const char *why;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	p->age = -1;
+	if (!st)
+		return -1;
+	rc = bb_step(ctx, st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? 0 : -1;
+	}
+	xm_copy(out->id, sizeof out->id, bb_col_text(st, 0));
+	xm_copy(out->name, sizeof out->name, bb_col_text(st, 1));
+	p->sex = *bb_col_text(st, 2);
+	xm_copy(out->birth_date, sizeof out->birth_date, bb_col_text(st, 3));
+	if (*out->birth_date && !bb_parse_date(out->birth_date, &birth, &why))
+		p->age = bb_age_years(birth, at);
+	xm_copy(p->abo, sizeof p->abo, bb_col_text(st, 4));
+	xm_copy(p->rhd, sizeof p->rhd, bb_col_text(st, 5));
+	p->abo_checks = sqlite3_column_int(st, 6);
+	split_into(bb_col_text(st, 7), p->antibodies, &p->nantibodies);
+	split_into(bb_col_text(st, 8), p->requirements, &p->nrequirements);
+	xm_copy(p->screen, sizeof p->screen, bb_col_text(st, 9));
+	sqlite3_reset(st);
+	return 1;
+}
+
+int xm_unit_load(struct bb_ctx *ctx, const char *din, const char *product,
+		 struct xm_unit *out)
+{
+	static const char sql[] =
+		"SELECT din, product_code, component, abo, rhd, expires_at, "
+		"status, location, antigens, attributes, reserved_for, "
+		"patient_id FROM units WHERE din = ?1 AND product_code = ?2";
+	sqlite3_stmt *st = bb_sql(ctx, sql, "ss", din, product);
+	const char *why;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (!st)
+		return -1;
+	rc = bb_step(ctx, st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? 0 : -1;
+	}
+	xm_copy(out->din, sizeof out->din, bb_col_text(st, 0));
+	xm_copy(out->product, sizeof out->product, bb_col_text(st, 1));
+	xm_copy(out->component, sizeof out->component, bb_col_text(st, 2));
+	xm_copy(out->abo, sizeof out->abo, bb_col_text(st, 3));
+	xm_copy(out->rhd, sizeof out->rhd, bb_col_text(st, 4));
+	xm_copy(out->expires_at, sizeof out->expires_at, bb_col_text(st, 5));
+	xm_copy(out->status, sizeof out->status, bb_col_text(st, 6));
+	xm_copy(out->location, sizeof out->location, bb_col_text(st, 7));
+	xm_copy(out->antigens, sizeof out->antigens, bb_col_text(st, 8));
+	xm_copy(out->attributes, sizeof out->attributes, bb_col_text(st, 9));
+	xm_copy(out->reserved_for, sizeof out->reserved_for,
+		bb_col_text(st, 10));
+	xm_copy(out->patient_id, sizeof out->patient_id, bb_col_text(st, 11));
+	if (bb_parse_time(out->expires_at, &out->expires, &why))
+		out->expires = 0;
+	sqlite3_reset(st);
+	return 1;
+}
+
+void xm_unit_compat(const struct xm_unit *x, struct compat_unit *u)
+{
+	u->component = x->component;
+	u->abo = x->abo;
+	u->rhd = x->rhd;
+	u->expires = x->expires;
+	u->antigens = x->antigens;
+	u->attributes = x->attributes;
+}
+
+int xm_unit_sole_product(struct bb_ctx *ctx, const char *din, char *out,
+			 size_t n)
+{
+	static const char sql[] =
+		"SELECT product_code FROM units WHERE din = ?1 LIMIT 2";
+	sqlite3_stmt *st = bb_sql(ctx, sql, "s", din);
+	int found = 0;
+
+	if (!st)
+		return -1;
+	while (bb_step(ctx, st) == SQLITE_ROW) {
+		if (!found)
+			xm_copy(out, n, bb_col_text(st, 0));
+		found++;
+	}
+	sqlite3_reset(st);
+	return found == 1;
+}
+
+int xm_time_or_now(struct bb_ctx *ctx, const char *s, bb_time *t,
+		   const char **why)
+{
+	if (!s || !*s) {
+		*t = ctx->now;
+		return 0;
+	}
+	return bb_parse_time(s, t, why);
+}
