@@ -174,45 +174,11 @@ static void group_label(const struct stock_line *l, char *buf, size_t n)
 			 !strcmp(l->rhd, "pos") ? "+" : "");
 }
 
-static void svg_row(FILE *fp, const struct stock_line *l, int y,
-		    double max)
+/* Threshold marks across a row: critical dashed, low dotted, target
+ * solid. */
+static void svg_marks(FILE *fp, const struct stock_line *l, int y,
+		      double max)
 {
-	char lab[32], d[32];
-	double x0 = BAR_X, x1;
-	int cut = 0;
-
-	group_label(l, lab, sizeof lab);
-	fprintf(fp, "<text x=\"%d\" y=\"%d\" class=\"grp\">%s</text>\n",
-		LABEL_X + 16, y + BAR_H - 2, lab);
-	if (l->days < 0) {	/* stock without demand */
-		fprintf(fp, "<text x=\"%d\" y=\"%d\" class=\"val\">no issues"
-			" in the window (%ld available)</text>\n", BAR_X + 4,
-			y + BAR_H - 2, l->available);
-	} else {
-		cut = l->days > max;
-		x1 = xpos(l->days, max);
-		fprintf(fp, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\""
-			" height=\"%d\" fill=\"%s\" stroke=\"#000\""
-			" stroke-width=\"0.8\"><title>", x0, y,
-			x1 - x0 < 0.5 ? 0.5 : x1 - x0, BAR_H,
-			level_fill(l->level));
-		chart_xml_put(fp, l->component);
-		fprintf(fp, " %s: %s days, %s</title></rect>\n", lab,
-			stock_fmt_days(l->days, d),
-			*stock_level_name(l->level) ?
-			stock_level_name(l->level) : "no threshold");
-		if (cut)
-			fprintf(fp, "<path d=\"M%.1f,%d l8,%d l-8,%d z\""
-				" fill=\"#000\"/>\n", x1, y, BAR_H / 2,
-				BAR_H / 2);
-		fprintf(fp, "<text x=\"%.1f\" y=\"%d\" class=\"val\">%s d%s%s"
-			"</text>\n", x1 + (cut ? 12 : 5), y + BAR_H - 2,
-			stock_fmt_days(l->days, d),
-			*stock_level_name(l->level) ? "  " : "",
-			l->level == LEVEL_CRITICAL ? "CRITICAL" :
-			l->level == LEVEL_LOW ? "LOW" :
-			stock_level_name(l->level));
-	}
 	if (!l->has_rule)
 		return;
 	fprintf(fp, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\""
@@ -228,6 +194,50 @@ static void svg_row(FILE *fp, const struct stock_line *l, int y,
 			" stroke=\"#000\" stroke-width=\"2.5\"/>\n",
 			xpos(l->target, max), y - 4, xpos(l->target, max),
 			y + BAR_H + 4);
+}
+
+/* One group: the bar, the threshold marks over it, then the labels over
+ * everything (white halo). */
+static void svg_row(FILE *fp, const struct stock_line *l, int y,
+		    double max)
+{
+	char lab[32], d[32];
+	double x1 = BAR_X;
+	int cut = l->days > max;
+
+	group_label(l, lab, sizeof lab);
+	if (l->days >= 0) {
+		x1 = xpos(l->days, max);
+		fprintf(fp, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\""
+			" height=\"%d\" fill=\"%s\" stroke=\"#000\""
+			" stroke-width=\"0.8\"><title>", BAR_X, y,
+			x1 - BAR_X < 0.5 ? 0.5 : x1 - BAR_X, BAR_H,
+			level_fill(l->level));
+		chart_xml_put(fp, l->component);
+		fprintf(fp, " %s: %s days, %s</title></rect>\n", lab,
+			stock_fmt_days(l->days, d),
+			*stock_level_name(l->level) ?
+			stock_level_name(l->level) : "no threshold");
+		if (cut)
+			fprintf(fp, "<path d=\"M%.1f,%d l8,%d l-8,%d z\""
+				" fill=\"#000\"/>\n", x1, y, BAR_H / 2,
+				BAR_H / 2);
+	}
+	svg_marks(fp, l, y, max);
+	fprintf(fp, "<text x=\"%d\" y=\"%d\" class=\"grp\">%s</text>\n",
+		LABEL_X + 16, y + BAR_H - 2, lab);
+	if (l->days < 0)	/* stock without demand */
+		fprintf(fp, "<text x=\"%d\" y=\"%d\" class=\"val\" paint-order=\"stroke\" stroke=\"#fff\" stroke-width=\"4\" stroke-linejoin=\"round\">no issues"
+			" in the window (%ld available)</text>\n", BAR_X + 4,
+			y + BAR_H - 2, l->available);
+	else
+		fprintf(fp, "<text x=\"%.1f\" y=\"%d\" class=\"val\" paint-order=\"stroke\" stroke=\"#fff\" stroke-width=\"4\" stroke-linejoin=\"round\">%s d%s%s"
+			"</text>\n", x1 + (cut ? 12 : 5), y + BAR_H - 2,
+			stock_fmt_days(l->days, d),
+			*stock_level_name(l->level) ? "  " : "",
+			l->level == LEVEL_CRITICAL ? "CRITICAL" :
+			l->level == LEVEL_LOW ? "LOW" :
+			stock_level_name(l->level));
 }
 
 /* The image's height for the report's sections and rows. */
@@ -259,7 +269,8 @@ static void chart_body(FILE *fp, const struct stock_report *rep)
 		" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"DejaVu Sans,"
 		" Arial, sans-serif\" font-size=\"12\">\n", W, h, W, h);
 	fputs("<style>.tick{font-size:10px;fill:#333}.grp{font-weight:bold}"
-	      ".val{font-size:11px}.head{font-size:14px;font-weight:bold}"
+	      ".val{font-size:11px}"
+	      ".head{font-size:14px;font-weight:bold}"
 	      "</style>\n", fp);
 	svg_defs(fp);
 	fprintf(fp, "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>\n", W, h);

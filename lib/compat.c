@@ -608,7 +608,8 @@ static int check_rhd(const struct compat_rules *r,
 		add_reason(res, "rhd:pos>%s:anti-D-Ig-advised", prh);
 	if (!strstr(res->reasons, "rhd:"))
 		add_reason(res, "rhd:%s>%s:%s", u->rhd, prh,
-			   compat_rank_name(rk));
+			   rk == COMPAT_IDENTICAL && strcmp(u->rhd, prh)
+				   ? "ignored" : compat_rank_name(rk));
 	*out = rk;
 	return 1;
 }
@@ -680,6 +681,8 @@ int compat_check(const struct compat_rules *r, const struct compat_patient *p,
 			      bb_fmt_time(u->expires, t));
 	if (!check_antigens(r, p, u, res) || !check_requirements(r, p, u, res))
 		return 0;
+	res->abo_rank = abo;
+	res->rhd_rank = rhd;
 	res->match = abo > rhd ? abo : rhd;
 	if (q->emergency) {
 		res->seq = compat_emergency_seq(r, p, u->abo, u->rhd);

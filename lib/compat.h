@@ -100,6 +100,7 @@ struct compat_query {
 
 struct compat_result {
 	enum compat_rank match;	/* identical / compatible / emergency */
+	enum compat_rank abo_rank, rhd_rank;	/* the two parts of match */
 	int pref;		/* ABO preference within the rank */
 	int seq;		/* emergency order position, 0 = none */
 	char code[40];		/* refusal: "abo:AB>A:FFP", "antigen:E" ... */

@@ -255,6 +255,8 @@ static int read_error(struct bb_reader *r)
 	const char *msg = gzerror(r->gz, &zerr);
 	if (zerr == Z_ERRNO)
 		msg = strerror(errno);
+	else if (zerr == Z_BUF_ERROR)
+		msg = "truncated gzip data";
 	bb_err(r->ctx, "read error: '%s': %s", r->name, msg);
 	r->ioerr = 1;
 	return -1;
@@ -300,13 +302,27 @@ static void convert(struct bb_reader *r)
 	r->rawlen = inleft;
 }
 
+/* gzread: bytes read, 0 at the end, -1 on an error (a truncated gzip
+ * stream is only flagged by gzerror). */
+static int read_some(struct bb_reader *r, char *buf, unsigned n)
+{
+	int got = gzread(r->gz, buf, n);
+	if (got == 0) {
+		int zerr = 0;
+		gzerror(r->gz, &zerr);
+		if (zerr != Z_OK)
+			return -1;
+	}
+	return got;
+}
+
 /* Read up to n bytes from the file or the memory source. */
 static int src_read(struct bb_reader *r, char *dst, unsigned n)
 {
 	size_t k;
 
 	if (!r->mem)
-		return gzread(r->gz, dst, n);
+		return read_some(r, dst, n);
 	k = r->memlen - r->mempos < n ? r->memlen - r->mempos : n;
 	memcpy(dst, r->mem + r->mempos, k);
 	r->mempos += k;
@@ -368,6 +384,8 @@ static int next_line(struct bb_reader *r, char **line, size_t *len)
 		r->replay = NULL;
 		r->rplen = r->rppos = 0;
 	}
+	if (!r->buf)
+		buf_room(r, CHUNK);
 	size_t scan = r->pos;
 	for (;;) {
 		char *s = r->buf + r->pos;
@@ -779,7 +797,7 @@ static struct bb_reader *reader_new(struct bb_ctx *ctx, const char *name,
 	r->nhdr = q.nf;
 	r->hdr = bb_xmalloc((size_t)q.nf * sizeof *r->hdr);
 	for (int i = 0; i < q.nf; i++)
-		r->hdr[i] = trim_blanks(bb_xstrdup(r->arena + r->off[q.first + (size_t)i]));
+		r->hdr[i] = bb_xstrdup(trim_blanks(r->arena + r->off[q.first + (size_t)i]));
 	r->expect_nf = q.nf;
 	return r;
 }
@@ -1232,6 +1250,8 @@ static int close_out(struct bb_ctx *ctx, FILE *fp, int own, int e)
 	}
 	if (!bad)
 		return BB_OK;
+	if (fp == stdout)
+		clearerr(stdout);	/* reported here, not again at exit */
 	if (e == EPIPE)
 		return BB_OK;	/* the reader went away: end quietly */
 	bb_err(ctx, "write error: '%s': %s", name,
@@ -1261,6 +1281,8 @@ struct bb_writer {
 
 static void wput(struct bb_writer *w, const char *s, size_t n)
 {
+	if (n == 0)
+		return;
 	w->line = grow(w->line, &w->cap, w->len + n, 1);
 	memcpy(w->line + w->len, s, n);
 	w->len += n;
@@ -1276,8 +1298,12 @@ static void wputc(struct bb_writer *w, char c)
 static void put_csv_field(struct bb_writer *w, const char *s)
 {
 	size_t n = strlen(s);
-	int q = 0;
-	for (size_t i = 0; i < n; i++)
+	/* leading/trailing blanks are quoted: unquoted ones are trimmed by
+	 * readers (libcsv, and ours); so is a leading U+FEFF, which a
+	 * reader would take for a BOM at the start of the file */
+	int q = n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' ||
+		      s[n - 1] == '\t' || !strncmp(s, "\xef\xbb\xbf", 3));
+	for (size_t i = 0; i < n && !q; i++)
 		if (s[i] == w->delim || s[i] == '"' || s[i] == '\n' ||
 		    s[i] == '\r') {
 			q = 1;
@@ -1423,7 +1449,10 @@ void bb_csv_put(FILE *fp, const char *s, char delim)
 {
 	if (!s)
 		return;
-	if (!strchr(s, delim) && !strpbrk(s, "\"\r\n")) {
+	size_t n = strlen(s);
+	if (!strchr(s, delim) && !strpbrk(s, "\"\r\n") &&
+	    !(n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' ||
+		    s[n - 1] == '\t'))) {
 		fputs(s, fp);
 		return;
 	}

@@ -8,6 +8,11 @@
 #include "bb.h"
 #include "elig.h"
 
+/* A bounded page cache for the big batches (import, donate): the whole
+ * working set of the indexes stays in memory up to this size, so memory
+ * is flat whatever the input size. */
+#define DONOR_CACHE_PRAGMA "PRAGMA cache_size = -24576"
+
 int donor_import(struct bb_ctx *ctx, int argc, char **argv);
 int donor_donate(struct bb_ctx *ctx, int argc, char **argv);
 int donor_check(struct bb_ctx *ctx, int argc, char **argv);
@@ -39,7 +44,6 @@ struct donor_hist {
 	char donor_id[64];
 	char sex;
 	bb_time birth;
-	char first_donation[17];	/* "" when none */
 	struct elig_donation *don;
 	int ndon, adon;
 	struct elig_deferral *def;

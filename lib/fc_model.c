@@ -25,6 +25,8 @@
 
 #include "fc.h"
 
+static double tun(const char *k, double d) { const char *v = getenv(k); return v ? atof(v) : d; }
+
 static const char *const method_names[FC_NMETHODS] = {
 	"snaive", "naive", "mean", "ses", "holt", "damped", "hw-add", "hw-mul",
 	"ets", "calendar", "auto"
@@ -262,9 +264,7 @@ static int ets_method(const double *y, int n, int h, int m,
 }
 
 /* ---- the calendar model ---- */
-#define HPRE 7
-#define HPOST 7
-#define MAXHCOL 12
+#define MAXHCOL 24
 #define FOURIER_K 8
 
 struct calmodel {
@@ -277,6 +277,7 @@ struct calmodel {
 	unsigned char *hn;	/* per day: number of holiday columns */
 	int *hc;		/* per day: MAXHCOL column indexes */
 	int nhol;		/* holiday names with effects */
+	int pre, post;		/* days of effect before and after */
 };
 
 static int in_period_buckets(int len)
@@ -303,8 +304,8 @@ static void cal_build(struct calmodel *cm, const struct fc_cal *cal)
 	cm->nhol = 0;
 	for (i = 0; cal && i < cal->n; i++) {
 		int nm = cal->name[i];
-		if (cal->day[i] + cal->len[i] + HPOST < first ||
-		    cal->day[i] - HPRE > last)
+		if (cal->day[i] + cal->len[i] + cm->post < first ||
+		    cal->day[i] - cm->pre > last)
 			continue;
 		if (cal->len[i] > maxlen[nm])
 			maxlen[nm] = cal->len[i];
@@ -321,7 +322,7 @@ static void cal_build(struct calmodel *cm, const struct fc_cal *cal)
 			continue;
 		}
 		base[nm] = cm->hbase + cm->nhcol;
-		cm->nhcol += HPRE + in_period_buckets(maxlen[nm]) + HPOST;
+		cm->nhcol += cm->pre + in_period_buckets(maxlen[nm]) + cm->post;
 		cm->nhol++;
 	}
 	for (i = 0; cal && i < cal->n; i++) {
@@ -329,17 +330,17 @@ static void cal_build(struct calmodel *cm, const struct fc_cal *cal)
 		if (!maxlen[nm])
 			continue;
 		int L = maxlen[nm], nin = in_period_buckets(L);
-		for (int o = -HPRE; o < len + HPOST; o++) {
+		for (int o = -cm->pre; o < len + cm->post; o++) {
 			int d = cal->day[i] + o - cm->day0;
 			if (d < 0 || d >= cm->nd || cm->hn[d] >= MAXHCOL)
 				continue;
 			int col;
 			if (o < 0)
-				col = HPRE + o;
+				col = cm->pre + o;
 			else if (o < len)
-				col = HPRE + bucket_of(o, L);
+				col = cm->pre + bucket_of(o, L);
 			else
-				col = HPRE + nin + (o - len);
+				col = cm->pre + nin + (o - len);
 			cm->hc[d * MAXHCOL + cm->hn[d]++] = base[nm] + col;
 		}
 	}
@@ -389,8 +390,8 @@ static int cal_solve(const struct calmodel *cm, const double *r,
 	int p = cm->ncol, i, a, b;
 	double *A = xcalloc((size_t)p * p, sizeof(double));
 	double *rhs = xcalloc((size_t)p, sizeof(double));
-	int idx[64];
-	double val[64];
+	int idx[96];
+	double val[96];
 
 	for (i = 0; i < cm->n; i++) {
 		if (!(w[i] > 0))
@@ -465,11 +466,44 @@ static double level_ahead(const struct fc_ets *e, double l, double b, int j)
 	return l + s * b;
 }
 
+/* Mean squared error of the SES level as a forecast 1..H days ahead,
+ * over every origin: the level is fitted for the horizons we forecast,
+ * not for one step. */
+struct hfit {
+	const double *a;
+	int n;
+	double l0;
+	int H;
+	double *cs, *cs2;	/* prefix sums of a and a^2 */
+};
+
+static double hfit_obj(const double *x, void *arg)
+{
+	const struct hfit *hf = arg;
+	double alpha = x[0], l = hf->l0, sse = 0;
+	long cnt = 0;
+
+	if (alpha < 0.002 || alpha > 0.9)
+		return 1e100;
+	for (int t = 0; t < hf->n - 1; t++) {
+		l += alpha * (hf->a[t] - l);
+		if (t < 28)
+			continue;
+		int hi = t + hf->H < hf->n - 1 ? t + hf->H : hf->n - 1;
+		int k = hi - t;
+		double sa = hf->cs[hi + 1] - hf->cs[t + 1];
+		double sa2 = hf->cs2[hi + 1] - hf->cs2[t + 1];
+		sse += sa2 - 2 * l * sa + k * l * l;
+		cnt += k;
+	}
+	return cnt ? sse / cnt : 1e100;
+}
+
 static int calendar_method(const double *y, const double *miss, int n, int h,
 			   int day0, const struct fc_opts *o,
 			   struct fc_result *r)
 {
-	int maxn = o->max_train > 0 ? o->max_train : 8 * 365;
+	int maxn = o->max_train > 0 ? o->max_train : (int)tun("FC_MAXN", 8 * 365);
 	int start = n > maxn ? n - maxn : 0, i, it;
 	struct calmodel cm = { 0 };
 
@@ -480,7 +514,9 @@ static int calendar_method(const double *y, const double *miss, int n, int h,
 	cm.h = h;
 	cm.day0 = day0 + start;
 	cm.nd = n + h;
-	cm.K = n >= 2 * 365 ? FOURIER_K : 0;
+	cm.pre = (int)tun("FC_PRE", 7);
+	cm.post = (int)tun("FC_POST", 7);
+	cm.K = n >= 2 * 365 ? (int)tun("FC_K", FOURIER_K) : 0;
 	cal_build(&cm, n >= 2 * 365 ? o->cal : NULL);
 
 	double *z = xcalloc((size_t)n, sizeof(double));
@@ -490,9 +526,9 @@ static int calendar_method(const double *y, const double *miss, int n, int h,
 	double *S = xcalloc((size_t)cm.nd, sizeof(double));
 	double *res = xcalloc((size_t)n, sizeof(double));
 	double *beta = xcalloc((size_t)cm.ncol, sizeof(double));
-	int idx[64];
-	double val[64];
-	double tau = 3 * 365.0;
+	int idx[96];
+	double val[96];
+	double tau = tun("FC_TAU", 3000);
 
 	for (i = 0; i < n; i++) {
 		z[i] = log(y[i] + 1);
@@ -506,7 +542,7 @@ static int calendar_method(const double *y, const double *miss, int n, int h,
 		moving_average(res, n, kma, L);
 		for (i = 0; i < n; i++)
 			res[i] = z[i] - L[i];
-		if (cal_solve(&cm, res, w, beta, 2.0))
+		if (cal_solve(&cm, res, w, beta, tun("FC_LAM", 2.0)))
 			break;
 		for (i = 0; i < cm.nd; i++) {
 			int k = cal_row(&cm, i, idx, val);
@@ -517,9 +553,30 @@ static int calendar_method(const double *y, const double *miss, int n, int h,
 			res[i] = z[i] - L[i] - S[i];
 		double s = 1.4826 * median_abs(res, n) + 1e-9;
 		for (i = 0; i < n; i++) {
-			double u = fabs(res[i]) / (2 * s);
+			double u = fabs(res[i]) / (tun("FC_HUB", 2) * s);
 			w[i] = w0[i] * (u > 1 ? 1 / u : 1);
 		}
+	}
+	/* recent day-of-week correction: the weekly pattern drifts, the
+	 * holiday effects need all the years */
+	int dw = (int)tun("FC_DW", 0);
+	if (dw > 0 && n > dw + 28) {
+		double cs[7] = { 0 }, cw[7] = { 0 }, mean = 0;
+		for (i = n - dw; i < n; i++) {
+			if (cm.hn[i] || miss[i])
+				continue;
+			int wd = weekday(cm.day0 + i);
+			cs[wd] += z[i] - L[i] - S[i];
+			cw[wd] += 1;
+		}
+		for (int k = 0; k < 7; k++) {
+			cs[k] = cw[k] > 0 ? cs[k] / cw[k] : 0;
+			mean += cs[k] / 7;
+		}
+		for (int k = 0; k < 7; k++)
+			cs[k] -= mean;
+		for (i = n - dw; i < cm.nd; i++)
+			S[i] += cs[weekday(cm.day0 + i)];
 	}
 	/* adjusted series, clipped at 3 robust sds around the smooth level */
 	double *a = xcalloc((size_t)n, sizeof(double));
@@ -535,22 +592,90 @@ static int calendar_method(const double *y, const double *miss, int n, int h,
 		a[i] = L[i] + d;
 	}
 	/* the level: ETS on the last two years of the adjusted series */
-	int nl = n > 730 ? 730 : n, ls = n - nl;
+	int nlm = (int)tun("FC_NL", 730), nl = n > nlm ? nlm : n, ls = n - nl;
 	struct fc_ets e, e2;
 	if (fc_ets_fit(a + ls, nl, FC_A, FC_N, FC_N, 1, &e))
 		memset(&e, 0, sizeof e);
 	if (!fc_ets_fit(a + ls, nl, FC_A, FC_AD, FC_N, 1, &e2) &&
-	    (e.name[0] == 0 || e2.aicc < e.aicc - 2))
+	    (e.name[0] == 0 || e2.aicc < e.aicc - tun("FC_DAMP", 2)))
 		e = e2;
+	double l0 = 0;
+	for (i = ls; i < ls + 28 && i < n; i++)
+		l0 += a[i] / (i - ls + 1 > 28 ? 28 : 1) / 1.0;
+	l0 = 0;
+	int n0 = nl < 28 ? nl : 28;
+	for (i = ls; i < ls + n0; i++)
+		l0 += a[i] / n0;
+	if (tun("FC_LVLMODE", 1) > 0) {
+		struct hfit hf = { a + ls, nl, l0, (int)tun("FC_HH", 28), NULL, NULL };
+		double x = 0.05, st = 0.03;
+		hf.cs = xcalloc((size_t)nl + 1, sizeof(double));
+		hf.cs2 = xcalloc((size_t)nl + 1, sizeof(double));
+		for (i = 0; i < nl; i++) {
+			hf.cs[i + 1] = hf.cs[i] + a[ls + i];
+			hf.cs2[i + 1] = hf.cs2[i] + a[ls + i] * a[ls + i];
+		}
+		fc_nelder_mead(hfit_obj, &hf, &x, &st, 1, 200, 1e-10);
+		free(hf.cs);
+		free(hf.cs2);
+		memset(&e, 0, sizeof e);
+		e.alpha = x < 0.002 ? 0.002 : x > 0.9 ? 0.9 : x;
+		snprintf(e.name, sizeof e.name, "SES(a=%.3f)", e.alpha);
+	}
 	double *lev = xcalloc((size_t)n, sizeof(double));
 	double *tr = xcalloc((size_t)n, sizeof(double));
-	level_path(&e, a + ls, nl, a[ls], 0, lev + ls, tr + ls);
+	level_path(&e, a + ls, nl, l0, 0, lev + ls, tr + ls);
 
 	double lT = lev[n - 1], bT = tr[n - 1];
+	if (getenv("FC_DEBUG")) {
+		double a28 = 0, sp = 0, sf = 0, zp = 0;
+		for (i = n - 28; i < n; i++) {
+			a28 += a[i] / 28;
+			sp += S[i] / 28;
+			zp += z[i] / 28;
+		}
+		for (i = n; i < n + 28 && i < cm.nd; i++)
+			sf += S[i] / 28;
+		fprintf(stderr, "alpha %.3f lT %.3f a28 %.3f Spast %.3f Sfut %.3f zpast %.3f L %.3f\n",
+			e.alpha, lT, a28, sp, sf, zp, L[n - 1]);
+	}
+	int lw = (int)tun("FC_LW", 0);
+	if (lw > 0) {
+		lT = 0;
+		for (i = n - lw; i < n; i++)
+			lT += a[i] / lw;
+	}
+	double bw = tun("FC_BLEND", 0.5);
+	double *fadj = NULL;
+	if (bw > 0) {
+		/* ETS with a weekly season on the holiday- and year-adjusted
+		 * log series (day of week put back) */
+		double *b2 = xcalloc((size_t)nl, sizeof(double));
+		for (i = ls; i < n; i++) {
+			int wd = weekday(cm.day0 + i);
+			b2[i - ls] = a[i] + (wd ? beta[wd] : 0) + (S[i] - S[i]);
+		}
+		struct fc_ets e3;
+		fadj = xcalloc((size_t)h, sizeof(double));
+		if (!fc_ets_fit(b2, nl, FC_A, FC_N, FC_A, 7, &e3)) {
+			fc_ets_forecast(&e3, h, fadj, NULL, 0, NULL);
+			for (int j = 0; j < h; j++) {
+				int wd = weekday(cm.day0 + n + j);
+				fadj[j] += S[n + j] - (wd ? beta[wd] : 0);
+			}
+		} else {
+			free(fadj);
+			fadj = NULL;
+		}
+		free(b2);
+	}
 	for (int j = 0; j < h; j++) {
 		double zf = level_ahead(&e, lT, bT, j) + S[n + j];
+		if (fadj)
+			zf = (1 - bw) * zf + bw * fadj[j];
 		r->mean[j] = exp(zf) - 1 > 0 ? exp(zf) - 1 : 0;
 	}
+	free(fadj);
 	week_means(r);
 
 	/* empirical intervals: errors of the level forecast from past origins */
@@ -580,7 +705,7 @@ static int calendar_method(const double *y, const double *miss, int n, int h,
 			}
 		}
 	}
-	const double infl = 1.0;
+	const double infl = tun("FC_INFL", 1.0), winfl = tun("FC_WINFL", 1.0);
 	for (int k = 0; k < 2; k++) {
 		double pl = 0.5 - o->levels[k] / 200, ph = 0.5 + o->levels[k] / 200;
 		double ql = 0, qh = 0;
@@ -600,8 +725,8 @@ static int calendar_method(const double *y, const double *miss, int n, int h,
 			int c = cw[j];
 			double *v = ew + (size_t)j * nor;
 			if (c >= 20) {
-				ql = fc_quantile(v, c, pl) * infl;
-				qh = fc_quantile(v, c, ph) * infl;
+				ql = fc_quantile(v, c, pl) * winfl;
+				qh = fc_quantile(v, c, ph) * winfl;
 			}
 			double zf = log(r->wmean[j] + 1);
 			r->wlo[k][j] = exp(zf + ql) - 1 > 0 ? exp(zf + ql) - 1 : 0;

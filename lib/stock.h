@@ -28,6 +28,9 @@ void stock_targets_add(struct stock_targets *ts, const struct stock_target *t);
 void stock_targets_free(struct stock_targets *ts);
 /* Load rule_stock_targets of the main database. */
 int stock_targets_load(struct bb_ctx *ctx, struct stock_targets *ts);
+/* The profile's built-in table (rules/PROFILE/stock_targets.csv). */
+int stock_targets_builtin(struct bb_ctx *ctx, const char *profile,
+			  struct stock_targets *ts);
 /* The most specific row for a group (exact abo/rhd beat "*"), or NULL. */
 const struct stock_target *stock_target_find(const struct stock_targets *ts,
 					     const char *component,

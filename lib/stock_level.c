@@ -249,3 +249,52 @@ char *stock_fmt_days(double d, char buf[static 32])
 		snprintf(buf, 32, "%.2f", d);
 	return buf;
 }
+
+/* Parse one CSV line of simple fields (no quotes in the target table). */
+static int split_simple(char *line, char **f, int max)
+{
+	int n = 0;
+
+	f[n++] = line;
+	for (char *p = line; *p && n < max; p++)
+		if (*p == ',') {
+			*p = '\0';
+			f[n++] = p + 1;
+		}
+	return n;
+}
+
+int stock_targets_builtin(struct bb_ctx *ctx, const char *profile,
+			  struct stock_targets *ts)
+{
+	char name[64], *text, *line, *save = NULL;
+	const struct bb_embedded *e;
+
+	snprintf(name, sizeof name, "rules/%s/stock_targets.csv", profile);
+	if (!(e = bb_embedded_find(name))) {
+		bb_err(ctx, "no built-in stock targets for profile '%s'",
+		       profile);
+		return BB_ESYS;
+	}
+	text = bb_xmalloc(e->len + 1);
+	memcpy(text, e->data, e->len);
+	text[e->len] = '\0';
+	line = strtok_r(text, "\r\n", &save);	/* the header */
+	while ((line = strtok_r(NULL, "\r\n", &save))) {
+		char *f[8];
+		struct stock_target t;
+		if (split_simple(line, f, 8) < 6)
+			continue;
+		memset(&t, 0, sizeof t);
+		copy_field(t.component, sizeof t.component, f[0]);
+		copy_field(t.abo, sizeof t.abo, f[1]);
+		copy_field(t.rhd, sizeof t.rhd, f[2]);
+		t.has_target = *f[3] != '\0';
+		t.target = atof(f[3]);
+		t.low = atof(f[4]);
+		t.critical = atof(f[5]);
+		stock_targets_add(ts, &t);
+	}
+	free(text);
+	return BB_OK;
+}

@@ -115,17 +115,21 @@ static void write_text(FILE *fp, const struct stock_report *rep)
 	fputc('\n', fp);
 	for (int i = 0; i < rep->n; i++) {
 		const char *vals[MAXCOLS];
-		char bufs[MAXCOLS][32];
+		char bufs[MAXCOLS][32], line[1024];
+		size_t n = 0;
 		line_values(rep, &rep->v[i], vals, bufs);
-		for (int c = 0; c < ncols; c++) {
+		for (int c = 0; c < ncols && n < sizeof line; c++) {
 			int right = c >= nfirst_num && c < ncols - 1;
-			if (c == ncols - 1)
-				fprintf(fp, "  %s", vals[c]);
-			else
-				fprintf(fp, "%s%*s", c ? "  " : "",
-					right ? width[c] : -width[c], vals[c]);
+			n += snprintf(line + n, sizeof line - n, "%s%*s",
+				      c ? "  " : "", c == ncols - 1 ? 0 :
+				      right ? width[c] : -width[c], vals[c]);
 		}
-		fputc('\n', fp);
+		if (n >= sizeof line)
+			n = sizeof line - 1;
+		while (n > 0 && line[n - 1] == ' ')
+			n--;	/* no trailing blanks on a line */
+		line[n] = '\0';
+		fprintf(fp, "%s\n", line);
 	}
 }
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "stock.h"
 
@@ -142,15 +143,19 @@ int stock_format_check(struct bb_ctx *ctx)
 			      " json, svg or html", ctx->format_arg);
 }
 
-static int finish(struct bb_ctx *ctx, struct stock_report *rep, int alert)
+/* Levels, sort, output; --alert.  Targets from the database unless
+ * `ts` is already loaded (levels without a database). */
+static int finish(struct bb_ctx *ctx, struct stock_report *rep, int alert,
+		  struct stock_targets *preloaded)
 {
-	struct stock_targets ts = { 0 };
-	int rc = stock_targets_load(ctx, &ts);
+	struct stock_targets own = { 0 }, *tsp = preloaded ? preloaded : &own;
+	int rc = preloaded ? BB_OK : stock_targets_load(ctx, &own);
 
 	if (rc == BB_OK) {
-		stock_report_levels(rep, &ts);
+		stock_report_levels(rep, tsp);
 		stock_report_sort(rep);
-		bb_rules_name(ctx, rep->rules);
+		if (!preloaded)
+			bb_rules_name(ctx, rep->rules);
 		rc = stock_report_write(ctx, rep);
 	}
 	if (rc == BB_OK && alert && stock_report_any_critical(rep)) {
@@ -163,12 +168,11 @@ static int finish(struct bb_ctx *ctx, struct stock_report *rep, int alert)
 				" (below %g)", l->component, l->abo, l->rhd,
 				*l->site ? " at " : "", l->site,
 				stock_fmt_days(l->days, d),
-				stock_target_find(&ts, l->component, l->abo,
-						  l->rhd)->critical);
+				l->critical);
 		}
 		rc = BB_EATTN;
 	}
-	stock_targets_free(&ts);
+	stock_targets_free(tsp);
 	stock_report_free(rep);
 	return rc;
 }
@@ -236,7 +240,7 @@ int stock_cmd_report(struct bb_ctx *ctx, int argc, char **argv)
 		return rc;
 	}
 	compute_days(&rep, (double)(at - from) / BB_DAY);
-	return finish(ctx, &rep, alert);
+	return finish(ctx, &rep, alert, NULL);
 }
 
 /*
@@ -259,6 +263,7 @@ int stock_cmd_levels(struct bb_ctx *ctx, int argc, char **argv)
 		BB_OPT_END
 	};
 	struct stock_report rep;
+	struct stock_targets ts = { 0 }, *preloaded = NULL;
 
 	rc = bb_args(ctx, argc, argv, opts, &first);
 	if (rc == -1)
@@ -267,11 +272,19 @@ int stock_cmd_levels(struct bb_ctx *ctx, int argc, char **argv)
 		return rc;
 	if ((rc = stock_format_check(ctx)) != BB_OK)
 		return rc;
-	if ((rc = bb_db_open(ctx, BB_DB_READ)) != BB_OK)
-		return rc;
-
 	memset(&rep, 0, sizeof rep);
 	bb_fmt_time(ctx->now, rep.when);
+	/* The figures need only the target table: without a database, the
+	 * profile's built-in one. */
+	if (access(ctx->db_path, F_OK) != 0) {
+		const char *profile = ctx->profile ? ctx->profile : "cn";
+		if (stock_targets_builtin(ctx, profile, &ts) != BB_OK)
+			return BB_ESYS;
+		snprintf(rep.rules, sizeof rep.rules, "%s (built-in)", profile);
+		preloaded = &ts;
+	} else if ((rc = bb_db_open(ctx, BB_DB_READ)) != BB_OK) {
+		return rc;
+	}
 	for (int i = first; i == first || i < argc; i++) {
 		const char *path = i < argc ? argv[i] : "-";
 		struct bb_reader *r = bb_reader_open(ctx, path);
@@ -280,6 +293,7 @@ int stock_cmd_levels(struct bb_ctx *ctx, int argc, char **argv)
 
 		if (!r) {
 			stock_report_free(&rep);
+			stock_targets_free(&ts);
 			return BB_ESYS;
 		}
 		if (bb_reader_columns(r, cols, req) != BB_OK) {
@@ -326,10 +340,11 @@ int stock_cmd_levels(struct bb_ctx *ctx, int argc, char **argv)
 		bb_reader_close(r);
 		if (got < 0) {
 			stock_report_free(&rep);
+			stock_targets_free(&ts);
 			return BB_ESYS;
 		}
 	}
-	rc = finish(ctx, &rep, alert);
+	rc = finish(ctx, &rep, alert, preloaded);
 	if (rc == BB_OK && ctx->nrejected > 0)
 		rc = BB_EROWS;
 	return rc;

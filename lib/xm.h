@@ -51,6 +51,24 @@ int xm_unit_sole_product(struct bb_ctx *ctx, const char *din, char *out,
 int xm_time_or_now(struct bb_ctx *ctx, const char *s, bb_time *t,
 		   const char **why);
 
+/*
+ * Read every operand argv[first..argc-1] (none: stdin) as records with the
+ * given columns and call row() for each record.  row() returns BB_OK, or
+ * BB_ESYS to abort.  Returns BB_OK, BB_EROWS (a file's header was refused)
+ * or BB_ESYS.
+ */
+typedef int (*xm_row_fn)(struct bb_ctx *ctx, struct bb_reader *rd,
+			 struct bb_rec *rec, void *arg);
+int xm_each_record(struct bb_ctx *ctx, int argc, char **argv, int first,
+		   const char *const *cols, const char *const *required,
+		   xm_row_fn row, void *arg);
+/* End a write batch: rollback on BB_ESYS, else commit; the exit status. */
+int xm_finish(struct bb_ctx *ctx, int rc);
+
+/* snprintf that truncates quietly (codes and keys are short by design). */
+void xm_fmt(char *buf, size_t n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* Copy a string into a fixed buffer (truncating). */
 void xm_copy(char *dst, size_t n, const char *src);
 

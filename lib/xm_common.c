@@ -1,10 +1,20 @@
 /*
  * xm_common.c - crossmatch: rules, patients and units from the database.
  */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "xm.h"
+
+void xm_fmt(char *buf, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, n, fmt, ap);
+	va_end(ap);
+}
 
 void xm_copy(char *dst, size_t n, const char *src)
 {
@@ -191,4 +201,53 @@ int xm_time_or_now(struct bb_ctx *ctx, const char *s, bb_time *t,
 		return 0;
 	}
 	return bb_parse_time(s, t, why);
+}
+
+static int each_file(struct bb_ctx *ctx, const char *path,
+		     const char *const *cols, const char *const *required,
+		     xm_row_fn row, void *arg)
+{
+	struct bb_reader *rd = bb_reader_open(ctx, path);
+	struct bb_rec *rec;
+	int k = 0, rc;
+
+	if (!rd)
+		return BB_ESYS;
+	rc = bb_reader_columns(rd, cols, required);
+	while (rc == BB_OK && !ctx->stop &&
+	       (k = bb_reader_next(rd, &rec)) == 1)
+		rc = row(ctx, rd, rec, arg);
+	bb_reader_close(rd);
+	return k < 0 ? BB_ESYS : rc;
+}
+
+int xm_each_record(struct bb_ctx *ctx, int argc, char **argv, int first,
+		   const char *const *cols, const char *const *required,
+		   xm_row_fn row, void *arg)
+{
+	int rc = BB_OK, r;
+
+	if (first >= argc)
+		return each_file(ctx, "-", cols, required, row, arg);
+	for (int i = first; i < argc && !ctx->stop; i++) {
+		r = each_file(ctx, argv[i], cols, required, row, arg);
+		if (r == BB_ESYS)
+			return r;
+		if (r)
+			rc = r;
+	}
+	return rc;
+}
+
+int xm_finish(struct bb_ctx *ctx, int rc)
+{
+	if (rc == BB_ESYS) {
+		bb_db_rollback(ctx);
+		return rc;
+	}
+	if (bb_db_commit(ctx))
+		return BB_ESYS;
+	if (ctx->nrejected)
+		rc = BB_EROWS;	/* bad input first, then attention */
+	return rc;
 }

@@ -112,13 +112,13 @@ static int merge_row(struct bb_ctx *ctx, const struct compat_rules *r,
 				 bb_get(rd, rec, "abo")), -1;
 	if (*abo && exists && *p->abo && strcmp(abo, p->abo)) {
 		char msg[96];
-		snprintf(msg, sizeof msg, "differs from the record '%s': "
+		xm_fmt(msg, sizeof msg, "differs from the record '%s': "
 			 "resolve the ABO discrepancy first", p->abo);
 		return bb_reject(ctx, rd, rec, "abo", msg, abo), -1;
 	}
 	if (*rhd && exists && *p->rhd && strcmp(rhd, p->rhd)) {
 		char msg[96];
-		snprintf(msg, sizeof msg, "differs from the record '%s': "
+		xm_fmt(msg, sizeof msg, "differs from the record '%s': "
 			 "resolve the RhD discrepancy first", p->rhd);
 		return bb_reject(ctx, rd, rec, "rhd", msg, rhd), -1;
 	}
@@ -170,82 +170,61 @@ static int store(struct bb_ctx *ctx, const struct xm_patient *x)
 		       p->screen, ctx->now);
 }
 
-static int import_file(struct bb_ctx *ctx, const struct compat_rules *r,
-		       const char *path, long *count)
-{
-	struct bb_reader *rd = bb_reader_open(ctx, path);
-	struct bb_rec *rec;
-	struct xm_patient x;
-	int k, rc;
+struct import_state {
+	const struct compat_rules *rules;
+	long count;
+};
 
-	if (!rd)
+static int import_row(struct bb_ctx *ctx, struct bb_reader *rd,
+		      struct bb_rec *rec, void *arg)
+{
+	struct import_state *is = arg;
+	const char *id = bb_get(rd, rec, "patient_id");
+	struct xm_patient x;
+	int exists;
+
+	if (!*id || strlen(id) >= sizeof x.id) {
+		bb_reject(ctx, rd, rec, "patient_id", *id ? "too long" :
+			  "empty", id);
+		return BB_OK;
+	}
+	exists = xm_patient_load(ctx, id, ctx->now, &x);
+	if (exists < 0)
 		return BB_ESYS;
-	if ((rc = bb_reader_columns(rd, cols, required)) != BB_OK) {
-		bb_reader_close(rd);
-		return rc;
-	}
-	while (!ctx->stop && (k = bb_reader_next(rd, &rec)) == 1) {
-		const char *id = bb_get(rd, rec, "patient_id");
-		int exists;
-		if (!*id) {
-			bb_reject(ctx, rd, rec, "patient_id", "empty", NULL);
-			continue;
-		}
-		if (strlen(id) >= sizeof x.id) {
-			bb_reject(ctx, rd, rec, "patient_id", "too long", id);
-			continue;
-		}
-		exists = xm_patient_load(ctx, id, ctx->now, &x);
-		if (exists < 0) {
-			bb_reader_close(rd);
-			return BB_ESYS;
-		}
-		xm_copy(x.id, sizeof x.id, id);
-		if (merge_row(ctx, r, rd, rec, &x, exists))
-			continue;
-		if ((rc = store(ctx, &x)) == BB_ESYS) {
-			bb_reader_close(rd);
-			return rc;
-		}
-		(*count)++;
-	}
-	bb_reader_close(rd);
-	return k < 0 ? BB_ESYS : BB_OK;
+	xm_copy(x.id, sizeof x.id, id);
+	if (merge_row(ctx, is->rules, rd, rec, &x, exists))
+		return BB_OK;
+	if (store(ctx, &x) == BB_ESYS)
+		return BB_ESYS;
+	is->count++;
+	return BB_OK;
 }
 
 int xm_patients(struct bb_ctx *ctx, int argc, char **argv)
 {
 	struct compat_rules r;
+	struct import_state is = { &r, 0 };
 	int first, rc;
-	long count = 0;
 
-	if (argc < 2 || strcmp(argv[1], "import"))
-		return bb_usage_error(ctx, "patients: want 'patients import "
-				      "[FILE...]'");
-	rc = bb_args(ctx, argc - 1, argv + 1, NULL, &first);
+	rc = bb_args(ctx, argc, argv, NULL, &first);
 	if (rc < 0)
 		return BB_OK;
 	if (rc)
 		return rc;
-	first++;	/* operands are relative to argv + 1 */
+	if (first >= argc || strcmp(argv[first], "import"))
+		return bb_usage_error(ctx, "want 'patients import [FILE...]'");
 	if (bb_db_open(ctx, BB_DB_WRITE) || xm_rules_load(ctx, &r))
 		return BB_ESYS;
 	if (bb_db_begin(ctx)) {
 		compat_rules_free(&r);
 		return BB_ESYS;
 	}
-	rc = BB_OK;
-	if (first >= argc)
-		rc = import_file(ctx, &r, "-", &count);
-	for (int i = first; i < argc && rc != BB_ESYS && !ctx->stop; i++)
-		rc = import_file(ctx, &r, argv[i], &count);
+	rc = xm_each_record(ctx, argc, argv, first + 1, cols, required,
+			    import_row, &is);
 	compat_rules_free(&r);
-	if (rc == BB_ESYS || (rc == BB_EROWS && ctx->nrejected == 0)) {
-		bb_db_rollback(ctx);
-		return rc;
-	}
-	if (bb_db_commit(ctx))
-		return BB_ESYS;
-	bb_info(ctx, "%ld patient%s imported", count, count == 1 ? "" : "s");
-	return ctx->nrejected ? BB_EROWS : BB_OK;
+	rc = xm_finish(ctx, rc);
+	if (rc != BB_ESYS)
+		bb_info(ctx, "%ld patient%s imported", is.count,
+			is.count == 1 ? "" : "s");
+	return rc;
 }

@@ -1,0 +1,292 @@
+/*
+ * ul_print.c - `unit-label print`: ISBT 128 labels of unit records as
+ * text, ZPL, SVG or CSV.  Units found in the database are printed as the
+ * database has them; others from the record itself.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ul.h"
+
+enum fmt { F_TEXT, F_ZPL, F_SVG, F_CSV };
+
+struct print_args {
+	enum fmt fmt;
+	int dpi, datamatrix;
+	const char *flags, *facility_name;
+	FILE *fp;
+	struct bb_writer *w;
+	long n;
+	char stem[4096], ext[32];	/* -o FILE for SVG: stem-N.ext */
+};
+
+static void fill_desc(struct bb_ctx *ctx, struct ul_label *l)
+{
+	struct ul_product p;
+	if (ctx->db && ul_product_get(ctx, l->u.product, &p) == 1) {
+		snprintf(l->desc_en, sizeof l->desc_en, "%s", p.desc_en);
+		snprintf(l->desc_zh, sizeof l->desc_zh, "%s", p.desc_zh);
+		return;
+	}
+	snprintf(l->desc_en, sizeof l->desc_en, "%.7s%s%.200s", l->u.component,
+		 l->u.attributes[0] ? " " : "", l->u.attributes);
+	l->desc_zh[0] = 0;
+}
+
+int ul_label_build(struct bb_ctx *ctx, const struct ul_unit *u,
+		   const char *flags, struct ul_label *l, const char **why)
+{
+	bb_time exp, col;
+	const char *e;
+	const char *parts[5];
+	int n = 0;
+
+	memset(l, 0, sizeof *l);
+	l->u = *u;
+	if (!flags || !*flags)
+		flags = "00";
+	if (!strcmp(flags, "check"))
+		isbt_flag3(u->din, l->flags);
+	else
+		snprintf(l->flags, sizeof l->flags, "%s", flags);
+	if (isbt_gen_din(u->din, l->flags, l->din_ds, sizeof l->din_ds) < 0) {
+		*why = "not a DIN";
+		return -1;
+	}
+	l->k = isbt_din_k(u->din);
+	isbt_din_text(u->din, l->din_text, sizeof l->din_text);
+	isbt_gen_abo(u->abo, u->rhd, l->abo_ds, sizeof l->abo_ds);
+	if (isbt_gen_product(u->product, l->product_ds, sizeof l->product_ds) < 0) {
+		*why = "not a product code";
+		return -1;
+	}
+	if (bb_parse_time(u->expires_at, &exp, &e) < 0 ||
+	    isbt_gen_expiry(exp, l->expiry_ds, sizeof l->expiry_ds) < 0) {
+		*why = "expires_at is not a time in 2000-2999";
+		return -1;
+	}
+	parts[n++] = l->din_ds;
+	parts[n++] = l->abo_ds;
+	parts[n++] = l->product_ds;
+	parts[n++] = l->expiry_ds;
+	if (u->collected_at[0] && bb_parse_time(u->collected_at, &col, &e) == 0 &&
+	    isbt_gen_collection(col, 0, l->collect_ds, sizeof l->collect_ds) > 0)
+		parts[n++] = l->collect_ds;
+	isbt_gen_compound(parts, n, l->compound, sizeof l->compound);
+	fill_desc(ctx, l);
+	return 0;
+}
+
+/* The unit a record names: the database's copy when there is one. */
+static int print_unit(struct bb_ctx *ctx, struct bb_reader *r,
+		      struct bb_rec *rec, struct ul_unit *u)
+{
+	const char *v;
+	bb_time t;
+	const char *why;
+	int rc;
+
+	memset(u, 0, sizeof *u);
+	if (ul_rec_unit_key(ctx, r, rec, u->din, u->product) < 0)
+		return 0;
+	if (ctx->db) {
+		struct ul_unit db;
+		if ((rc = ul_unit_load(ctx, u->din, u->product, &db)) < 0)
+			return -1;
+		if (rc == 1) {
+			*u = db;
+			return 1;
+		}
+	}
+	v = bb_get(r, rec, "expires_at");
+	if (!*v) {
+		bb_reject(ctx, r, rec, "expires_at", ctx->db
+			  ? "missing, and the unit is not in the database"
+			  : "missing", NULL);
+		return 0;
+	}
+	if (bb_parse_time(v, &t, &why) < 0) {
+		bb_reject(ctx, r, rec, "expires_at", why, v);
+		return 0;
+	}
+	bb_fmt_time(t, u->expires_at);
+	v = bb_get(r, rec, "collected_at");
+	if (*v && bb_parse_time(v, &t, &why) == 0)
+		bb_fmt_time(t, u->collected_at);
+	if (bb_abo_from_rec(ctx, bb_get(r, rec, "abo"), bb_get(r, rec, "rhd"),
+			    u->abo, u->rhd) < 0) {
+		bb_reject(ctx, r, rec, "abo", "not a blood group",
+			  bb_get(r, rec, "abo"));
+		return 0;
+	}
+	v = ul_component(bb_get(r, rec, "component"));
+	snprintf(u->component, sizeof u->component, "%s", v ? v : "");
+	snprintf(u->volume_ml, sizeof u->volume_ml, "%s", bb_get(r, rec, "volume_ml"));
+	snprintf(u->units, sizeof u->units, "%s", bb_get(r, rec, "units"));
+	snprintf(u->status, sizeof u->status, "%s", bb_get(r, rec, "status"));
+	snprintf(u->location, sizeof u->location, "%s", bb_get(r, rec, "location"));
+	snprintf(u->antigens, sizeof u->antigens, "%s", bb_get(r, rec, "antigens"));
+	ul_attrs_norm(bb_get(r, rec, "attributes"), u->attributes,
+		      sizeof u->attributes);
+	return 1;
+}
+
+static int svg_file(struct bb_ctx *ctx, struct print_args *a,
+		    const struct ul_label *l)
+{
+	char path[4200];
+	const char *why = "";
+	FILE *fp;
+	int rc;
+
+	snprintf(path, sizeof path, "%s-%ld%s", a->stem, a->n, a->ext);
+	if (!(fp = fopen(path, "w"))) {
+		bb_err(ctx, "cannot write '%s': %s", path, strerror(errno));
+		return BB_ESYS;
+	}
+	rc = label_svg(fp, l, a->datamatrix, &why);
+	if (fclose(fp) != 0 || rc < 0) {
+		bb_err(ctx, "cannot write '%s': %s", path,
+		       rc < 0 && *why ? why : strerror(errno));
+		return BB_ESYS;
+	}
+	return BB_OK;
+}
+
+static int print_row(struct bb_ctx *ctx, struct bb_reader *r,
+		     struct bb_rec *rec, void *arg)
+{
+	struct print_args *a = arg;
+	struct ul_unit u;
+	struct ul_label l;
+	const char *why = "";
+	int rc;
+
+	if ((rc = print_unit(ctx, r, rec, &u)) <= 0)
+		return rc < 0 ? BB_ESYS : BB_OK;
+	if (ul_label_build(ctx, &u, a->flags, &l, &why) < 0) {
+		bb_reject(ctx, r, rec, "din", why, u.din);
+		return BB_OK;
+	}
+	if (a->facility_name)
+		snprintf(l.facility, sizeof l.facility, "%.5s %s", u.din,
+			 a->facility_name);
+	else
+		snprintf(l.facility, sizeof l.facility, "Facility %.5s", u.din);
+	a->n++;
+	switch (a->fmt) {
+	case F_CSV:
+		label_csv_row(a->w, &l);
+		return BB_OK;
+	case F_TEXT:
+		if (a->n > 1)
+			fputc('\n', a->fp);
+		return label_text(a->fp, &l) < 0 ? BB_ESYS : BB_OK;
+	case F_ZPL:
+		return label_zpl(a->fp, &l, a->dpi, a->datamatrix) < 0
+			       ? BB_ESYS : BB_OK;
+	case F_SVG:
+		if (!a->fp)
+			return svg_file(ctx, a, &l);
+		if (label_svg(a->fp, &l, a->datamatrix, &why) < 0) {
+			bb_err(ctx, "label '%s %s': %s", u.din, u.product, why);
+			return BB_ESYS;
+		}
+		return BB_OK;
+	}
+	return BB_OK;
+}
+
+int ul_print(struct bb_ctx *ctx, int argc, char **argv)
+{
+	const char *dpi_s = NULL, *flags = "00", *fname = NULL;
+	int dm = 0, first, rc;
+	const struct bb_opt opts[] = {
+		{ "dpi", 0, BB_ARG, &dpi_s, NULL,
+		  "--dpi N        ZPL printer resolution: 203 (default) or 300" },
+		{ "datamatrix", 0, BB_NOARG, NULL, &dm,
+		  "--datamatrix   add a Data Matrix with the compound message" },
+		{ "flags", 0, BB_ARG, &flags, NULL,
+		  "--flags FF     DIN flag characters (00 default, 01-59, or 'check')" },
+		{ "facility-name", 0, BB_ARG, &fname, NULL,
+		  "--facility-name TEXT  collecting facility's name on the label" },
+		BB_OPT_END
+	};
+	struct print_args a;
+	struct stat sb;
+
+	memset(&a, 0, sizeof a);
+	if ((rc = bb_args(ctx, argc, argv, opts, &first)) != BB_OK)
+		return rc < 0 ? BB_OK : rc;
+	const char *f = ctx->format_arg ? ctx->format_arg : "text";
+	if (!strcmp(f, "text"))
+		a.fmt = F_TEXT;
+	else if (!strcmp(f, "zpl"))
+		a.fmt = F_ZPL;
+	else if (!strcmp(f, "svg"))
+		a.fmt = F_SVG;
+	else if (!strcmp(f, "csv"))
+		a.fmt = F_CSV;
+	else
+		return bb_usage_error(ctx, "--format '%s': use text, zpl, svg "
+				      "or csv", f);
+	a.dpi = 203;
+	if (dpi_s) {
+		if (!strcmp(dpi_s, "300"))
+			a.dpi = 300;
+		else if (strcmp(dpi_s, "203"))
+			return bb_usage_error(ctx, "--dpi '%s': use 203 or 300",
+					      dpi_s);
+	}
+	if (strcmp(flags, "check") &&
+	    (strlen(flags) != 2 || isbt_flag_type(flags) == ISBT_FLAG_BAD ||
+	     isbt_flag_type(flags) == ISBT_FLAG_3))
+		return bb_usage_error(ctx, "--flags '%s': use 00-59 or 'check'",
+				      flags);
+	a.datamatrix = dm;
+	a.flags = flags;
+	a.facility_name = fname;
+	/* the database is optional: records carry what a label needs */
+	if (stat(ctx->db_path, &sb) == 0 && sb.st_size > 0 &&
+	    (rc = bb_db_open(ctx, BB_DB_READ)) != BB_OK)
+		return rc;
+	if (a.fmt == F_CSV) {
+		if (!(a.w = bb_writer_open(ctx, label_csv_cols, label_csv_ncols())))
+			return BB_ESYS;
+	} else if (a.fmt == F_SVG && ctx->out_path && strcmp(ctx->out_path, "-")) {
+		const char *dot = strrchr(ctx->out_path, '.');
+		const char *slash = strrchr(ctx->out_path, '/');
+		if (!dot || (slash && dot < slash))
+			dot = ctx->out_path + strlen(ctx->out_path);
+		snprintf(a.stem, sizeof a.stem, "%.*s",
+			 (int)(dot - ctx->out_path), ctx->out_path);
+		snprintf(a.ext, sizeof a.ext, "%s", dot);
+	} else if (!(a.fp = bb_output_open(ctx))) {
+		return BB_ESYS;
+	}
+	rc = ul_each_file(ctx, argc, argv, first, ul_unit_cols, NULL,
+			  print_row, &a);
+	if (a.w) {
+		int wrc = bb_writer_close(a.w);
+		if (rc == BB_OK)
+			rc = wrc;
+	} else if (a.fp) {
+		int wrc = bb_output_close(ctx, a.fp);
+		if (rc == BB_OK)
+			rc = wrc;
+	} else if (rc == BB_OK && a.n == 1) {
+		/* one label: the file gets the name asked for */
+		char from[4200];
+		snprintf(from, sizeof from, "%s-1%s", a.stem, a.ext);
+		if (rename(from, ctx->out_path) != 0) {
+			bb_err(ctx, "cannot rename '%s': %s", from,
+			       strerror(errno));
+			rc = BB_ESYS;
+		}
+	}
+	if (rc == BB_OK && ctx->nrejected)
+		rc = BB_EROWS;
+	return rc;
+}
