@@ -902,6 +902,35 @@ static void header_reject(struct bb_reader *r, const char *field,
 	r->ctx->rejects_path = kp;
 }
 
+/* Columns of any bloodbank record (bloodbank.5): one program's output is
+ * the next one's input, so these are ignored quietly when not used; only
+ * a name no record has (a typo, most likely) is warned about. */
+static int known_column(const char *name)
+{
+	static const char *const known[] = {
+		"abo", "abo_checks", "additive", "antibodies", "antigens", "at",
+		"attributes", "available", "birth_date", "celsius", "check",
+		"code", "collected_at", "component", "date", "days_of_supply",
+		"dbp", "din", "donor_id", "eligible", "error", "expires_at",
+		"expiring_24h", "expiring_72h", "flags", "from_status", "hb_g_l",
+		"hi80", "hi95", "input", "issued_at", "issues_per_day", "kind",
+		"level", "line", "lo80", "lo95", "location", "major", "marker",
+		"match", "method", "minor", "name", "national_id", "needed_by",
+		"next_eligible", "note", "on", "patient_id", "phone", "point",
+		"priority", "product_code", "pulse", "quantity", "quarantine",
+		"rank", "reason", "reasons", "region", "registered", "request_id",
+		"requirements", "reserved", "result", "rhd", "rules", "sbp",
+		"screen", "series", "sex", "site", "start", "status", "target",
+		"tech", "temp_c", "tested_at", "to_status", "units", "until",
+		"valid", "value", "volume_ml", "ward", "weight_kg",
+	};
+
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (!strcmp(known[i], name))
+			return 1;
+	return 0;
+}
+
 static int declared(const char *const *cols, int n, const char *key)
 {
 	for (int i = 0; i < n; i++)
@@ -952,7 +981,7 @@ int bb_reader_columns(struct bb_reader *r, const char *const *cols,
 			}
 		if (found >= 0)
 			r->colidx[found] = h;
-		else if (!bad)
+		else if (!bad && !known_column(canon[h]))
 			bb_warn(r->ctx, "%s:%ld: unknown column '%s' ignored",
 				r->name, r->hdr_line, r->hdr[h]);
 	}

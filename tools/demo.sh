@@ -15,7 +15,14 @@ say() { printf '\n== %s\n' "$*"; }
 # run CMD...: show the command, run it; exit 1 (rows rejected) and 4
 # (attention) are answers a clerk reads, 2 and 3 mean the demo is broken.
 run() {
-	printf '$ %s\n' "$*"
+	printf '$'
+	for a; do
+		case $a in
+		*' '*) printf " '%s'" "$a" ;;
+		*) printf ' %s' "${a#"$top"/}" ;;
+		esac
+	done
+	printf '\n'
 	"$@"
 	st=$?
 	[ $st -ne 0 ] && printf '(exit %d)\n' $st
