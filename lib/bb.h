@@ -283,6 +283,9 @@ const struct bb_embedded *bb_embedded_find(const char *name);
 int bb_rules_seed(struct bb_ctx *ctx, const char *profile);
 int bb_rules_export(struct bb_ctx *ctx, const char *table);
 int bb_rules_import(struct bb_ctx *ctx, const char *table, const char *path);
+/* A rule_settings value (sample_validity, return_window...) or dflt. */
+const char *bb_setting(struct bb_ctx *ctx, const char *key, const char *dflt,
+		       char *buf, size_t n);
 /* "cn-2026.1": rule-set name and version, stated in decision output. */
 const char *bb_rules_name(struct bb_ctx *ctx, char buf[static 64]);
 

@@ -94,7 +94,7 @@ static double xpos(double days, double max)
 	return BAR_X + days / max * BAR_W;
 }
 
-static void svg_defs(FILE *fp)
+void chart_defs(FILE *fp)
 {
 	fputs("<defs>\n"
 	      "<pattern id=\"lv-ok\" width=\"8\" height=\"8\""
@@ -272,7 +272,7 @@ static void chart_body(FILE *fp, const struct stock_report *rep)
 	      ".val{font-size:11px}"
 	      ".head{font-size:14px;font-weight:bold}"
 	      "</style>\n", fp);
-	svg_defs(fp);
+	chart_defs(fp);
 	fprintf(fp, "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>\n", W, h);
 	fputs("<text x=\"20\" y=\"30\" font-size=\"20\" font-weight=\"bold\">"
 	      "Blood stock: days of supply</text>\n", fp);
@@ -334,7 +334,10 @@ static void chart_body(FILE *fp, const struct stock_report *rep)
 void chart_svg(FILE *fp, const struct stock_report *rep)
 {
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", fp);
-	chart_body(fp, rep);
+	if (chart_is_series(rep))
+		chart_series_body(fp, rep);
+	else
+		chart_body(fp, rep);
 }
 
 void chart_html(FILE *fp, const struct stock_report *rep)
@@ -350,6 +353,12 @@ void chart_html(FILE *fp, const struct stock_report *rep)
 	      "td.n{text-align:right}\ntr.critical td{font-weight:bold}\n"
 	      "@media print{svg{max-width:100%;height:auto}}\n</style>\n"
 	      "</head>\n<body>\n", fp);
+	if (chart_is_series(rep)) {
+		/* thousands of figures: the chart says it, no table */
+		chart_series_body(fp, rep);
+		fputs("</body>\n</html>\n", fp);
+		return;
+	}
 	chart_body(fp, rep);
 	fputs("<table>\n<tr><th>component</th><th>group</th>", fp);
 	if (rep->by_site)

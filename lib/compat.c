@@ -36,6 +36,7 @@ void compat_rules_init(struct compat_rules *r)
 	r->female_age = 50;
 	r->ecm_enabled = 1;
 	r->ecm_abo_checks = 2;
+	strcpy(r->antigen_components, "WB;RBC");
 }
 
 void compat_rules_free(struct compat_rules *r)
@@ -215,6 +216,10 @@ static int add_setting(struct compat_rules *r, int n, const char *const *c,
 		if (bb_parse_int(val, 1, 10, &num))
 			return *why = "bad ecm_abo_checks", -1;
 		r->ecm_abo_checks = (int)num;
+	} else if (!strcmp(key, "antigen_neg_components")) {
+		if (strlen(val) >= sizeof r->antigen_components)
+			return *why = "antigen_neg_components too long", -1;
+		strcpy(r->antigen_components, val);
 	} else if (!strcmp(key, "electronic_crossmatch")) {
 		r->ecm_enabled = !strcmp(val, "yes") || !strcmp(val, "1");
 	}
@@ -619,8 +624,12 @@ static int check_antigens(const struct compat_rules *r,
 			  const struct compat_unit *u, struct compat_result *res)
 {
 	char need[COMPAT_MAXLIST][COMPAT_NAME];
-	int n = compat_required_antigens(r, p, need, COMPAT_MAXLIST);
+	int n;
 
+	/* red-cell antigens matter for components that carry red cells */
+	if (!compat_list_has(r->antigen_components, u->component))
+		return 1;
+	n = compat_required_antigens(r, p, need, COMPAT_MAXLIST);
 	for (int i = 0; i < n; i++) {
 		char st = compat_antigen_status(u, need[i]);
 		if (st == '+')

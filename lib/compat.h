@@ -70,6 +70,7 @@ struct compat_rules {
 	int female_age;			/* rhd_neg_female_age, default 50 */
 	int ecm_enabled;		/* electronic_crossmatch yes/no */
 	int ecm_abo_checks;		/* ecm_abo_checks, default 2 */
+	char antigen_components[64];	/* antigen_neg_components "WB;RBC" */
 };
 
 struct compat_patient {

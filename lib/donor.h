@@ -8,11 +8,6 @@
 #include "bb.h"
 #include "elig.h"
 
-/* A bounded page cache for the big batches (import, donate): the whole
- * working set of the indexes stays in memory up to this size, so memory
- * is flat whatever the input size. */
-#define DONOR_CACHE_PRAGMA "PRAGMA cache_size = -24576"
-
 int donor_import(struct bb_ctx *ctx, int argc, char **argv);
 int donor_donate(struct bb_ctx *ctx, int argc, char **argv);
 int donor_check(struct bb_ctx *ctx, int argc, char **argv);

@@ -255,7 +255,7 @@ static void score(struct cand *c, const struct group_supply *g, int ng,
 				 g[i].units);
 		} else {
 			c->score = share;
-			snprintf(c->why, sizeof c->why, "share:%s%s:%.1f%%",
+			snprintf(c->why, sizeof c->why, "share:%s%s:%.2f%%",
 				 c->abo, !strcmp(c->rhd, "pos") ? "+" : "-",
 				 100 * share);
 		}
@@ -431,7 +431,8 @@ int donor_recall(struct bb_ctx *ctx, int argc, char **argv)
 	rc = recall_collect(ctx, &s, &o, abo, rhd,
 			    bb_add_dur(ctx->now, quiet, -1), &c, &n);
 	if (rc == BB_OK) {
-		qsort(c, (size_t)n, sizeof *c, cand_cmp);
+		if (n > 1)
+			qsort(c, (size_t)n, sizeof *c, cand_cmp);
 		rc = recall_write(ctx, &s, c, n, limit);
 	}
 	rc = donor_finish(ctx, rc);

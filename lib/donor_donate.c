@@ -234,8 +234,9 @@ static int donate_row(struct bb_ctx *ctx, struct bb_reader *r,
 			return reject(ctx, r, rec, "donor_id", "unknown donor "
 				      "(import the donor first)", id);
 		for (int i = 0; i < s->hist.ndon; i++)
-			if (s->hist.don[i].at == at)
-				return dup_row(ctx, r, rec, s, din, id, atbuf, kind);
+			if (s->hist.don[i].at == at &&
+			    (rc = dup_row(ctx, r, rec, s, din, id, atbuf, kind)) != -2)
+				return rc;
 		if (!elig_check(&s->rules, &s->hist.d, kind, at, &m, &res))
 			return refuse(ctx, r, rec, s, id, atbuf, kind, site,
 				      res.reasons);

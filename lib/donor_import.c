@@ -250,9 +250,7 @@ int donor_import(struct bb_ctx *ctx, int argc, char **argv)
 
 	if ((rc = bb_args(ctx, argc, argv, NULL, &first)) != BB_OK)
 		return rc;
-	if (bb_db_open(ctx, BB_DB_WRITE) != BB_OK ||
-	    bb_exec_script(ctx, DONOR_CACHE_PRAGMA) != BB_OK ||
-	    bb_db_begin(ctx) != BB_OK)
+	if (bb_db_open(ctx, BB_DB_WRITE) != BB_OK || bb_db_begin(ctx) != BB_OK)
 		return BB_ESYS;
 	if (load_phones(ctx, &s) != BB_OK)
 		return BB_ESYS;

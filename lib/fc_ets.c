@@ -222,6 +222,11 @@ int fc_ets_fit(const double *y, int n, int error, int trend, int season,
 		step[np++] = 0.02;
 	}
 	double best = fc_nelder_mead(ets_objective, &r, x, step, np, 400, 1e-8);
+	/* one restart from the best point: Nelder-Mead stalls on the flat
+	 * valleys of these likelihoods */
+	for (i = 0; i < np; i++)
+		step[i] *= 0.5;
+	best = fc_nelder_mead(ets_objective, &r, x, step, np, 300, 1e-10);
 	if (best >= 1e99)
 		return -1;
 	memset(e, 0, sizeof *e);

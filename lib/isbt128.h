@@ -95,7 +95,7 @@ enum isbt_ds {
 
 /* Everything a scan (one or more concatenated structures) carried. */
 struct isbt_scan {
-	unsigned seen;		/* bit (1 << ds) for each structure found */
+	uint64_t seen;		/* bit (1 << ds) for each structure found */
 	int nstruct;		/* structures parsed (without the 023 header) */
 	/* 001 */
 	char din[ISBT_DIN_LEN + 1];

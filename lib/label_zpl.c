@@ -99,62 +99,155 @@ int label_code128_zpl(const char *data, char *out, size_t n)
 	return (int)len;
 }
 
+/* The label is built in memory with plain appends and written with one
+ * fwrite: printf-style formatting of ~60 fields per label cost more than
+ * everything else together (bench/labels.sh). */
 struct zpl {
-	FILE *fp;
 	double dpm;	/* dots per mm */
+	char b[8192];
+	size_t n;
 };
+
+static void app(struct zpl *z, const char *s)
+{
+	size_t k = strlen(s);
+	if (z->n + k < sizeof z->b) {
+		memcpy(z->b + z->n, s, k);
+		z->n += k;
+	}
+}
+
+/* Non-negative dot counts (0..99999), digits straight into the buffer. */
+static void app_int(struct zpl *z, int v)
+{
+	char *p = z->b + z->n;
+	if (z->n + 6 >= sizeof z->b)
+		return;
+	if (v < 0)
+		v = 0;
+	if (v >= 10000)
+		*p++ = (char)('0' + v / 10000 % 10);
+	if (v >= 1000)
+		*p++ = (char)('0' + v / 1000 % 10);
+	if (v >= 100)
+		*p++ = (char)('0' + v / 100 % 10);
+	if (v >= 10)
+		*p++ = (char)('0' + v / 10 % 10);
+	*p++ = (char)('0' + v % 10);
+	z->n = (size_t)(p - z->b);
+}
+
+/* Field data with the ZPL specials blanked (labels carry no ^ or ~). */
+static void app_fd(struct zpl *z, const char *s)
+{
+	for (; *s && z->n + 1 < sizeof z->b; s++)
+		z->b[z->n++] = *s == '^' || *s == '~' ? ' ' : *s;
+}
 
 static int d(const struct zpl *z, double mm)
 {
 	return (int)(mm * z->dpm + 0.5);
 }
 
-/* Text field: ^FD with the ZPL specials replaced (labels carry no ^ or ~). */
-static void text(const struct zpl *z, double x, double y, double h,
-		 const char *s)
+static void fo(struct zpl *z, double x, double y)
 {
-	fprintf(z->fp, "^FO%d,%d^A0N,%d,%d^FD", d(z, x), d(z, y), d(z, h),
-		d(z, h * 0.8));
-	for (; *s; s++)
-		fputc(*s == '^' || *s == '~' ? ' ' : *s, z->fp);
-	fputs("^FS\n", z->fp);
+	app(z, "^FO");
+	app_int(z, d(z, x));
+	app(z, ",");
+	app_int(z, d(z, y));
 }
 
-static void code128(const struct zpl *z, double x, double y, double h,
+static void font(struct zpl *z, char orient, double h, double w)
+{
+	app(z, "^A0");
+	z->b[z->n++] = orient;
+	app(z, ",");
+	app_int(z, d(z, h));
+	app(z, ",");
+	app_int(z, d(z, w));
+}
+
+/* A text field "pre s post" (pre and post are ours, s is data). */
+static void text3(struct zpl *z, double x, double y, double h,
+		  const char *pre, const char *s, const char *post)
+{
+	fo(z, x, y);
+	font(z, 'N', h, h * 0.8);
+	app(z, "^FD");
+	app(z, pre);
+	app_fd(z, s);
+	app(z, post);
+	app(z, "^FS\n");
+}
+
+static void text(struct zpl *z, double x, double y, double h, const char *s)
+{
+	text3(z, x, y, h, "", s, "");
+}
+
+static void code128(struct zpl *z, double x, double y, double h,
 		    const char *data)
 {
 	char enc[128];
 	if (label_code128_zpl(data, enc, sizeof enc) < 0)
 		return;
-	fprintf(z->fp, "^FO%d,%d^BCN,%d,N,N,N,N^FD%s^FS\n", d(z, x), d(z, y),
-		d(z, h), enc);
+	fo(z, x, y);
+	app(z, "^BCN,");
+	app_int(z, d(z, h));
+	app(z, ",N,N,N,N^FD");
+	app(z, enc);
+	app(z, "^FS\n");
+}
+
+static void box(struct zpl *z, double x, double y, double w, double h, int t)
+{
+	fo(z, x, y);
+	app(z, "^GB");
+	app_int(z, d(z, w));
+	app(z, ",");
+	app_int(z, h < 0 ? 1 : d(z, h));
+	app(z, ",");
+	app_int(z, t);
+	app(z, "^FS\n");
 }
 
 int label_zpl(FILE *fp, const struct ul_label *l, int dpi, int datamatrix)
 {
-	struct zpl z = { fp, dpi / 25.4 };
+	struct zpl z;
 	const struct ul_unit *u = &l->u;
 	char k[2] = { l->k, 0 };
 
-	fprintf(fp, "^XA\n^CI28\n^PW%d\n^LL%d\n^LH0,0\n", d(&z, 100),
-		d(&z, 100));
+	z.dpm = dpi / 25.4;
+	z.n = 0;
+	app(&z, "^XA\n^CI28\n^PW");
+	app_int(&z, d(&z, 100));
+	app(&z, "\n^LL");
+	app_int(&z, d(&z, 100));
 	/* module width: 2 dots = 0.25 mm at 203 dpi, 3 dots = 0.254 mm at 300 */
-	fprintf(fp, "^BY%d,3,%d\n", dpi >= 300 ? 3 : 2, d(&z, 8));
-	/* upper left: DIN */
+	app(&z, "\n^LH0,0\n^BY");
+	app_int(&z, dpi >= 300 ? 3 : 2);
+	app(&z, ",3,");
+	app_int(&z, d(&z, 8));
+	app(&z, "\n");
+	/* upper left: DIN, K boxed, type 1/2 flags rotated */
 	code128(&z, 5, 5, 8, l->din_ds);
 	text(&z, 5, 15, 3.5, l->din_text);
-	fprintf(fp, "^FO%d,%d^GB%d,%d,2^FS\n", d(&z, 38.3), d(&z, 14.4),
-		d(&z, 3.4), d(&z, 4.6));
+	box(&z, 38.3, 14.4, 3.4, 4.6, 2);
 	text(&z, 39, 15, 3.5, k);
 	if (strcmp(l->flags, "00") &&
 	    (isbt_flag_type(l->flags) == ISBT_FLAG_1 ||
-	     isbt_flag_type(l->flags) == ISBT_FLAG_2))
-		fprintf(fp, "^FO%d,%d^A0R,%d,%d^FD%s^FS\n", d(&z, 42.5),
-			d(&z, 14.5), d(&z, 2.5), d(&z, 2), l->flags);
+	     isbt_flag_type(l->flags) == ISBT_FLAG_2)) {
+		fo(&z, 42.5, 14.5);
+		font(&z, 'R', 2.5, 2);
+		app(&z, "^FD");
+		app(&z, l->flags);
+		app(&z, "^FS\n");
+	}
 	if (u->collected_at[0]) {
-		char line[40];
-		snprintf(line, sizeof line, "Collected %.10s", u->collected_at);
-		text(&z, 5, 21, 3, line);
+		char day[11];
+		memcpy(day, u->collected_at, 10);
+		day[10] = 0;
+		text3(&z, 5, 21, 3, "Collected ", day, "");
 	}
 	text(&z, 5, 25.5, 3, l->facility);
 	/* upper right: ABO/RhD */
@@ -162,33 +255,39 @@ int label_zpl(FILE *fp, const struct ul_label *l, int dpi, int datamatrix)
 	text(&z, 54, 17, 18, u->abo[0] ? u->abo : "--");
 	text(&z, 54, 37, 5, !strcmp(u->rhd, "pos") ? "RhD POSITIVE"
 			   : !strcmp(u->rhd, "neg") ? "RhD NEGATIVE" : "RhD --");
-	fprintf(fp, "^FO%d,%d^GB%d,1,1^FS\n", d(&z, 2), d(&z, 50), d(&z, 96));
+	box(&z, 2, 50, 96, -1, 1);
 	/* lower left: product */
 	code128(&z, 5, 55, 8, l->product_ds);
 	text(&z, 5, 65, 3.5, u->product);
-	fprintf(fp, "^FO%d,%d^A0N,%d,%d^FB%d,4,0,L,0^FD", d(&z, 5), d(&z, 71),
-		d(&z, 3.2), d(&z, 2.6), d(&z, 42));
-	for (const char *s = l->desc_en; *s; s++)
-		fputc(*s == '^' || *s == '~' ? ' ' : *s, fp);
-	fputs("^FS\n", fp);
+	fo(&z, 5, 71);
+	font(&z, 'N', 3.2, 2.6);
+	app(&z, "^FB");
+	app_int(&z, d(&z, 42));
+	app(&z, ",4,0,L,0^FD");
+	app_fd(&z, l->desc_en);
+	app(&z, "^FS\n");
 	if (u->volume_ml[0]) {
-		char line[64];
-		snprintf(line, sizeof line, "%s ml  %s U", u->volume_ml,
-			 u->units[0] ? u->units : "-");
-		text(&z, 5, 90, 3, line);
+		fo(&z, 5, 90);
+		font(&z, 'N', 3, 2.4);
+		app(&z, "^FD");
+		app_fd(&z, u->volume_ml);
+		app(&z, " ml  ");
+		app_fd(&z, u->units[0] ? u->units : "-");
+		app(&z, " U^FS\n");
 	}
 	/* lower right: expiry */
 	code128(&z, 52, 55, 8, l->expiry_ds);
-	{
-		char line[40];
-		snprintf(line, sizeof line, "EXP %s", u->expires_at);
-		text(&z, 52, 65, 3.5, line);
-	}
+	text3(&z, 52, 65, 3.5, "EXP ", u->expires_at, "");
 	if (u->attributes[0])
 		text(&z, 52, 71, 3, u->attributes);
-	if (datamatrix && l->compound[0])
-		fprintf(fp, "^FO%d,%d^BXN,%d,200,0,0,1,_^FD%s^FS\n", d(&z, 78),
-			d(&z, 76), dpi >= 300 ? 5 : 3, l->compound);
-	fputs("^XZ\n", fp);
-	return ferror(fp) ? -1 : 0;
+	if (datamatrix && l->compound[0]) {
+		fo(&z, 78, 76);
+		app(&z, "^BXN,");
+		app_int(&z, dpi >= 300 ? 5 : 3);
+		app(&z, ",200,0,0,1,_^FD");
+		app(&z, l->compound);
+		app(&z, "^FS\n");
+	}
+	app(&z, "^XZ\n");
+	return fwrite(z.b, 1, z.n, fp) == z.n ? 0 : -1;
 }

@@ -220,6 +220,20 @@ int bb_rules_seed(struct bb_ctx *ctx, const char *profile)
 	return rc;
 }
 
+const char *bb_setting(struct bb_ctx *ctx, const char *key, const char *dflt,
+		       char *buf, size_t n)
+{
+	sqlite3_stmt *st = bb_sql(ctx, "SELECT value FROM rule_settings "
+				  "WHERE key = ?1", "s", key);
+
+	snprintf(buf, n, "%s", dflt);
+	if (st && bb_step(ctx, st) == SQLITE_ROW)
+		snprintf(buf, n, "%s", bb_col_text(st, 0));
+	if (st)
+		sqlite3_reset(st);
+	return buf;
+}
+
 const char *bb_rules_name(struct bb_ctx *ctx, char buf[static 64])
 {
 	sqlite3_stmt *st = bb_sql(ctx,

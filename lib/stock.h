@@ -97,6 +97,11 @@ int stock_report_write(struct bb_ctx *ctx, const struct stock_report *rep);
 /* Charts (chart.c): days of supply as bars against the thresholds. */
 void chart_svg(FILE *fp, const struct stock_report *rep);
 void chart_html(FILE *fp, const struct stock_report *rep);
+/* More than one date: the series chart (chart_series.c). */
+int chart_is_series(const struct stock_report *rep);
+void chart_series_body(FILE *fp, const struct stock_report *rep);
+/* <defs> of the level fill patterns lv-ok, lv-low, lv-critical, lv-none. */
+void chart_defs(FILE *fp);
 /* XML-escape s onto fp. */
 void chart_xml_put(FILE *fp, const char *s);
 

@@ -54,11 +54,12 @@ int ul_rec_unit_key(struct bb_ctx *ctx, struct bb_reader *r,
 		    char product[static ISBT_PRODUCT_LEN + 1]);
 
 /* Run fn over every record of every operand (stdin when none); req NULL =
- * din and product_code.  Stops at the first status other than BB_OK. */
+ * din and product_code.  txn: begin the batch's transaction at the first
+ * record.  Stops at the first status other than BB_OK. */
 typedef int (*ul_row_fn)(struct bb_ctx *ctx, struct bb_reader *r,
 			 struct bb_rec *rec, void *arg);
 int ul_each_file(struct bb_ctx *ctx, int argc, char **argv, int first,
-		 const char *const *cols, const char *const *req,
+		 const char *const *cols, const char *const *req, int txn,
 		 ul_row_fn fn, void *arg);
 /* Commit (or roll back on error), close w, BB_EROWS when rows were
  * rejected. */

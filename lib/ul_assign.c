@@ -174,8 +174,19 @@ int ul_assign(struct bb_ctx *ctx, int argc, char **argv)
 		}
 		done++;
 	}
-	/* print only what the batch really assigned */
-	for (size_t i = 0; rc == BB_OK && !exhausted && i < ntodo; i++) {
+	if (exhausted) {
+		free(todo);
+		bb_db_rollback(ctx);
+		bb_writer_close(w);
+		return BB_ESYS;
+	}
+	/* Commit before printing: in `assign | make` the next command can
+	 * only take the database once this batch is committed. */
+	if (rc == BB_OK)
+		rc = bb_db_commit(ctx);
+	else
+		bb_db_rollback(ctx);
+	for (size_t i = 0; rc == BB_OK && i < ntodo; i++) {
 		char k[2] = "", ff[3], text[24];
 		const char *din = todo[i].din;
 		if (!din[0])
@@ -191,11 +202,11 @@ int ul_assign(struct bb_ctx *ctx, int argc, char **argv)
 		bb_writer_row(w, v);
 	}
 	free(todo);
-	if (exhausted) {
-		bb_db_rollback(ctx);
-		bb_writer_close(w);
-		return BB_ESYS;
-	}
 	bb_info(ctx, "%ld donations given DINs of facility %s", done, fin);
-	return ul_finish(ctx, rc, w);
+	int wrc = bb_writer_close(w);
+	if (rc == BB_OK)
+		rc = wrc;
+	if (rc == BB_OK && ctx->nrejected)
+		rc = BB_EROWS;
+	return rc;
 }

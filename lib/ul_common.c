@@ -373,7 +373,7 @@ int ul_expiry(struct bb_ctx *ctx, const char *component, const char *attrs,
 /* ---- batch plumbing ---- */
 
 int ul_each_file(struct bb_ctx *ctx, int argc, char **argv, int first,
-		 const char *const *cols, const char *const *req,
+		 const char *const *cols, const char *const *req, int txn,
 		 ul_row_fn fn, void *arg)
 {
 	static const char *const unit_req[] = { "din", "product_code", NULL };
@@ -396,8 +396,15 @@ int ul_each_file(struct bb_ctx *ctx, int argc, char **argv, int first,
 			return rc;
 		}
 		while (rc == BB_OK && !ctx->stop &&
-		       (k = bb_reader_next(r, &rec)) == 1)
+		       (k = bb_reader_next(r, &rec)) == 1) {
+			/* Begin at the first record, not before reading: in
+			 * `assign | make` the writer upstream must be able to
+			 * commit before we take the write lock. */
+			if (txn && sqlite3_get_autocommit(ctx->db) &&
+			    (rc = bb_db_begin(ctx)) != BB_OK)
+				break;
 			rc = fn(ctx, r, rec, arg);
+		}
 		if (k < 0)
 			rc = BB_ESYS;
 		bb_reader_close(r);
@@ -409,9 +416,9 @@ int ul_finish(struct bb_ctx *ctx, int rc, struct bb_writer *w)
 {
 	int wrc;
 
-	if (rc == BB_OK)
+	if (rc == BB_OK && ctx->db && !sqlite3_get_autocommit(ctx->db))
 		rc = bb_db_commit(ctx);
-	else
+	else if (rc != BB_OK)
 		bb_db_rollback(ctx);
 	wrc = w ? bb_writer_close(w) : BB_OK;
 	if (rc == BB_OK)

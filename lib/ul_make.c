@@ -337,11 +337,7 @@ int ul_make(struct bb_ctx *ctx, int argc, char **argv)
 		return rc;
 	if (!(a.w = bb_writer_open(ctx, ul_unit_cols, UL_UNIT_NCOLS)))
 		return BB_ESYS;
-	if ((rc = bb_db_begin(ctx)) != BB_OK) {
-		bb_writer_close(a.w);
-		return rc;
-	}
-	rc = ul_each_file(ctx, argc, argv, first, make_cols, make_req,
+	rc = ul_each_file(ctx, argc, argv, first, make_cols, make_req, 1,
 			  make_row, &a);
 	bb_info(ctx, "%ld units made", a.made);
 	return ul_finish(ctx, rc, a.w);

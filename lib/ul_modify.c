@@ -426,11 +426,7 @@ int ul_modify(struct bb_ctx *ctx, int argc, char **argv)
 		return rc;
 	if (!(a.w = bb_writer_open(ctx, ul_unit_cols, UL_UNIT_NCOLS)))
 		return BB_ESYS;
-	if ((rc = bb_db_begin(ctx)) != BB_OK) {
-		bb_writer_close(a.w);
-		return rc;
-	}
-	rc = ul_each_file(ctx, argc, argv, first, ul_unit_cols, NULL,
+	rc = ul_each_file(ctx, argc, argv, first, ul_unit_cols, NULL, 1,
 			  modify_row, &a);
 	if (rc == BB_OK && a.op == OP_POOL && ctx->nrejected) {
 		bb_err(ctx, "pool not made: %d input rows were rejected",

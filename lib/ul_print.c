@@ -12,6 +12,16 @@
 
 enum fmt { F_TEXT, F_ZPL, F_SVG, F_CSV };
 
+/* dst = src, truncated to n - 1 bytes (snprintf "%s" without printf) */
+static void scopy(char *dst, size_t n, const char *src)
+{
+	size_t k = strlen(src);
+	if (k >= n)
+		k = n - 1;
+	memcpy(dst, src, k);
+	dst[k] = 0;
+}
+
 struct print_args {
 	enum fmt fmt;
 	int dpi, datamatrix;
@@ -26,12 +36,17 @@ static void fill_desc(struct bb_ctx *ctx, struct ul_label *l)
 {
 	struct ul_product p;
 	if (ctx->db && ul_product_get(ctx, l->u.product, &p) == 1) {
-		snprintf(l->desc_en, sizeof l->desc_en, "%s", p.desc_en);
-		snprintf(l->desc_zh, sizeof l->desc_zh, "%s", p.desc_zh);
+		scopy(l->desc_en, sizeof l->desc_en, p.desc_en);
+		scopy(l->desc_zh, sizeof l->desc_zh, p.desc_zh);
 		return;
 	}
-	snprintf(l->desc_en, sizeof l->desc_en, "%.7s%s%.200s", l->u.component,
-		 l->u.attributes[0] ? " " : "", l->u.attributes);
+	scopy(l->desc_en, sizeof l->desc_en, l->u.component);
+	if (l->u.attributes[0]) {
+		size_t k = strlen(l->desc_en);
+		l->desc_en[k] = ' ';
+		scopy(l->desc_en + k + 1, sizeof l->desc_en - k - 1,
+		      l->u.attributes);
+	}
 	l->desc_zh[0] = 0;
 }
 
@@ -50,7 +65,7 @@ int ul_label_build(struct bb_ctx *ctx, const struct ul_unit *u,
 	if (!strcmp(flags, "check"))
 		isbt_flag3(u->din, l->flags);
 	else
-		snprintf(l->flags, sizeof l->flags, "%s", flags);
+		scopy(l->flags, sizeof l->flags, flags);
 	if (isbt_gen_din(u->din, l->flags, l->din_ds, sizeof l->din_ds) < 0) {
 		*why = "not a DIN";
 		return -1;
@@ -122,14 +137,15 @@ static int print_unit(struct bb_ctx *ctx, struct bb_reader *r,
 		return 0;
 	}
 	v = ul_component(bb_get(r, rec, "component"));
-	snprintf(u->component, sizeof u->component, "%s", v ? v : "");
-	snprintf(u->volume_ml, sizeof u->volume_ml, "%s", bb_get(r, rec, "volume_ml"));
-	snprintf(u->units, sizeof u->units, "%s", bb_get(r, rec, "units"));
-	snprintf(u->status, sizeof u->status, "%s", bb_get(r, rec, "status"));
-	snprintf(u->location, sizeof u->location, "%s", bb_get(r, rec, "location"));
-	snprintf(u->antigens, sizeof u->antigens, "%s", bb_get(r, rec, "antigens"));
-	ul_attrs_norm(bb_get(r, rec, "attributes"), u->attributes,
-		      sizeof u->attributes);
+	scopy(u->component, sizeof u->component, v ? v : "");
+	scopy(u->volume_ml, sizeof u->volume_ml, bb_get(r, rec, "volume_ml"));
+	scopy(u->units, sizeof u->units, bb_get(r, rec, "units"));
+	scopy(u->status, sizeof u->status, bb_get(r, rec, "status"));
+	scopy(u->location, sizeof u->location, bb_get(r, rec, "location"));
+	scopy(u->antigens, sizeof u->antigens, bb_get(r, rec, "antigens"));
+	v = bb_get(r, rec, "attributes");
+	if (*v)
+		ul_attrs_norm(v, u->attributes, sizeof u->attributes);
 	return 1;
 }
 
@@ -173,8 +189,11 @@ static int print_row(struct bb_ctx *ctx, struct bb_reader *r,
 	if (a->facility_name)
 		snprintf(l.facility, sizeof l.facility, "%.5s %s", u.din,
 			 a->facility_name);
-	else
-		snprintf(l.facility, sizeof l.facility, "Facility %.5s", u.din);
+	else {
+		memcpy(l.facility, "Facility ", 9);
+		memcpy(l.facility + 9, u.din, 5);
+		l.facility[14] = 0;
+	}
 	a->n++;
 	switch (a->fmt) {
 	case F_CSV:
@@ -262,11 +281,11 @@ int ul_print(struct bb_ctx *ctx, int argc, char **argv)
 			dot = ctx->out_path + strlen(ctx->out_path);
 		snprintf(a.stem, sizeof a.stem, "%.*s",
 			 (int)(dot - ctx->out_path), ctx->out_path);
-		snprintf(a.ext, sizeof a.ext, "%s", dot);
+		scopy(a.ext, sizeof a.ext, dot);
 	} else if (!(a.fp = bb_output_open(ctx))) {
 		return BB_ESYS;
 	}
-	rc = ul_each_file(ctx, argc, argv, first, ul_unit_cols, NULL,
+	rc = ul_each_file(ctx, argc, argv, first, ul_unit_cols, NULL, 0,
 			  print_row, &a);
 	if (a.w) {
 		int wrc = bb_writer_close(a.w);

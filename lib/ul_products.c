@@ -113,13 +113,14 @@ static int products_import(struct bb_ctx *ctx, int argc, char **argv,
 
 	if ((rc = bb_db_open(ctx, BB_DB_WRITE)) != BB_OK)
 		return rc;
-	if ((rc = bb_db_begin(ctx)) != BB_OK)
+	/* --replace: the DELETE and the rows are one transaction */
+	if (replace && (rc = bb_db_begin(ctx)) != BB_OK)
 		return rc;
 	if (replace && bb_exec(ctx, "DELETE FROM rule_products", "") != BB_OK) {
 		bb_db_rollback(ctx);
 		return BB_ESYS;
 	}
-	rc = ul_each_file(ctx, argc, argv, first, prod_cols, prod_req,
+	rc = ul_each_file(ctx, argc, argv, first, prod_cols, prod_req, 1,
 			  import_row, &n);
 	rc = ul_finish(ctx, rc, NULL);
 	if (rc == BB_OK || rc == BB_EROWS)

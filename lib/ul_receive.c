@@ -201,12 +201,8 @@ int ul_receive(struct bb_ctx *ctx, int argc, char **argv)
 		return rc;
 	if (!(w = bb_writer_open(ctx, ul_unit_cols, UL_UNIT_NCOLS)))
 		return BB_ESYS;
-	if ((rc = bb_db_begin(ctx)) != BB_OK) {
-		bb_writer_close(w);
-		return rc;
-	}
 	struct recv_args a = { location, status, w };
-	rc = ul_each_file(ctx, argc, argv, first, ul_unit_cols, NULL,
+	rc = ul_each_file(ctx, argc, argv, first, ul_unit_cols, NULL, 1,
 			  receive_one, &a);
 	return ul_finish(ctx, rc, w);
 }
@@ -276,12 +272,8 @@ int ul_ship(struct bb_ctx *ctx, int argc, char **argv)
 		return rc;
 	if (!(w = bb_writer_open(ctx, ul_unit_cols, UL_UNIT_NCOLS)))
 		return BB_ESYS;
-	if ((rc = bb_db_begin(ctx)) != BB_OK) {
-		bb_writer_close(w);
-		return rc;
-	}
 	struct ship_args a = { to, w };
-	rc = ul_each_file(ctx, argc, argv, first, ul_unit_cols, NULL,
+	rc = ul_each_file(ctx, argc, argv, first, ul_unit_cols, NULL, 1,
 			  ship_one, &a);
 	return ul_finish(ctx, rc, w);
 }

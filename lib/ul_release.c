@@ -244,14 +244,14 @@ int ul_release(struct bb_ctx *ctx, int argc, char **argv)
 		return rc;
 	if (!(a.w = bb_writer_open(ctx, ul_unit_cols, UL_UNIT_NCOLS)))
 		return BB_ESYS;
-	if ((rc = bb_db_begin(ctx)) != BB_OK) {
+	if (all && (rc = bb_db_begin(ctx)) != BB_OK) {
 		bb_writer_close(a.w);
 		return rc;
 	}
 	if (all)
 		rc = release_all(ctx, &a);
 	else
-		rc = ul_each_file(ctx, argc, argv, first, ul_unit_cols, NULL,
+		rc = ul_each_file(ctx, argc, argv, first, ul_unit_cols, NULL, 1,
 				  release_row, &a);
 	bb_info(ctx, "%ld released, %ld held", a.released, a.held);
 	rc = ul_finish(ctx, rc, a.w);

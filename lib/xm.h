@@ -47,13 +47,17 @@ void xm_unit_compat(const struct xm_unit *x, struct compat_unit *u);
 int xm_unit_sole_product(struct bb_ctx *ctx, const char *din, char *out,
 			 size_t n);
 
+/* A unit's expires_at; a date alone lasts to 23:59 of that day. */
+int xm_expiry(const char *s, bb_time *t);
+
 /* "YYYY-MM-DD HH:MM" field or ctx->now when empty; -1 on a bad value. */
 int xm_time_or_now(struct bb_ctx *ctx, const char *s, bb_time *t,
 		   const char **why);
 
 /*
  * Read every operand argv[first..argc-1] (none: stdin) as records with the
- * given columns and call row() for each record.  row() returns BB_OK, or
+ * given columns and call row() for each record, inside the batch's
+ * transaction (begun at the first record).  row() returns BB_OK, or
  * BB_ESYS to abort.  Returns BB_OK, BB_EROWS (a file's header was refused)
  * or BB_ESYS.
  */
@@ -62,7 +66,7 @@ typedef int (*xm_row_fn)(struct bb_ctx *ctx, struct bb_reader *rd,
 int xm_each_record(struct bb_ctx *ctx, int argc, char **argv, int first,
 		   const char *const *cols, const char *const *required,
 		   xm_row_fn row, void *arg);
-/* End a write batch: rollback on BB_ESYS, else commit; the exit status. */
+/* End the batch: rollback on BB_ESYS, else commit; the exit status. */
 int xm_finish(struct bb_ctx *ctx, int rc);
 
 /* snprintf that truncates quietly (codes and keys are short by design). */

@@ -134,7 +134,6 @@ int xm_unit_load(struct bb_ctx *ctx, const char *din, const char *product,
 		"status, location, antigens, attributes, reserved_for, "
 		"patient_id FROM units WHERE din = ?1 AND product_code = ?2";
 	sqlite3_stmt *st = bb_sql(ctx, sql, "ss", din, product);
-	const char *why;
 	int rc;
 
 	memset(out, 0, sizeof *out);
@@ -158,7 +157,7 @@ int xm_unit_load(struct bb_ctx *ctx, const char *din, const char *product,
 	xm_copy(out->reserved_for, sizeof out->reserved_for,
 		bb_col_text(st, 10));
 	xm_copy(out->patient_id, sizeof out->patient_id, bb_col_text(st, 11));
-	if (bb_parse_time(out->expires_at, &out->expires, &why))
+	if (xm_expiry(out->expires_at, &out->expires))
 		out->expires = 0;
 	sqlite3_reset(st);
 	return 1;
@@ -193,6 +192,17 @@ int xm_unit_sole_product(struct bb_ctx *ctx, const char *din, char *out,
 	return found == 1;
 }
 
+int xm_expiry(const char *s, bb_time *t)
+{
+	const char *why;
+
+	if (bb_parse_time(s, t, &why))
+		return -1;
+	if (strlen(s) == 10)	/* a date alone: to the end of that day */
+		*t += BB_DAY - 60;
+	return 0;
+}
+
 int xm_time_or_now(struct bb_ctx *ctx, const char *s, bb_time *t,
 		   const char **why)
 {
@@ -215,8 +225,15 @@ static int each_file(struct bb_ctx *ctx, const char *path,
 		return BB_ESYS;
 	rc = bb_reader_columns(rd, cols, required);
 	while (rc == BB_OK && !ctx->stop &&
-	       (k = bb_reader_next(rd, &rec)) == 1)
-		rc = row(ctx, rd, rec, arg);
+	       (k = bb_reader_next(rd, &rec)) == 1) {
+		/* The batch's transaction starts with its first record, so
+		 * `select --reserve | issue` does not lock the database
+		 * while waiting for input. */
+		if (sqlite3_get_autocommit(ctx->db) && bb_db_begin(ctx))
+			rc = BB_ESYS;
+		else
+			rc = row(ctx, rd, rec, arg);
+	}
 	bb_reader_close(rd);
 	return k < 0 ? BB_ESYS : rc;
 }
@@ -245,7 +262,7 @@ int xm_finish(struct bb_ctx *ctx, int rc)
 		bb_db_rollback(ctx);
 		return rc;
 	}
-	if (bb_db_commit(ctx))
+	if (!sqlite3_get_autocommit(ctx->db) && bb_db_commit(ctx))
 		return BB_ESYS;
 	if (ctx->nrejected)
 		rc = BB_EROWS;	/* bad input first, then attention */

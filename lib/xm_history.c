@@ -53,11 +53,11 @@ int xm_history(struct bb_ctx *ctx, int argc, char **argv)
 				      argv[first]);
 	if (bb_db_open(ctx, BB_DB_READ))
 		return BB_ESYS;
-	if ((k = xm_patient_load(ctx, patient, ctx->now, &x)) <= 0) {
-		if (k == 0)
-			bb_err(ctx, "unknown patient '%s'", patient);
+	if ((k = xm_patient_load(ctx, patient, ctx->now, &x)) < 0)
 		return BB_ESYS;
-	}
+	if (k == 0)
+		return bb_usage_error(ctx, "history: unknown patient '%s'",
+				      patient);
 	if (x.p.abo[0] || x.p.nantibodies)
 		bb_info(ctx, "patient '%s': %s %s, %d ABO checks, antibodies "
 			"%d", patient, x.p.abo, x.p.rhd, x.p.abo_checks,

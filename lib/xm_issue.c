@@ -243,7 +243,7 @@ int xm_issue(struct bb_ctx *ctx, int argc, char **argv)
 	if (bb_db_open(ctx, BB_DB_WRITE) || xm_rules_load(ctx, &s.rules))
 		return BB_ESYS;
 	s.w = bb_writer_open(ctx, out_cols, 7);
-	if (!s.w || bb_db_begin(ctx)) {
+	if (!s.w) {
 		compat_rules_free(&s.rules);
 		return BB_ESYS;
 	}

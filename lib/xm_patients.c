@@ -215,10 +215,6 @@ int xm_patients(struct bb_ctx *ctx, int argc, char **argv)
 		return bb_usage_error(ctx, "want 'patients import [FILE...]'");
 	if (bb_db_open(ctx, BB_DB_WRITE) || xm_rules_load(ctx, &r))
 		return BB_ESYS;
-	if (bb_db_begin(ctx)) {
-		compat_rules_free(&r);
-		return BB_ESYS;
-	}
 	rc = xm_each_record(ctx, argc, argv, first + 1, cols, required,
 			    import_row, &is);
 	compat_rules_free(&r);

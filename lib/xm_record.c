@@ -154,10 +154,6 @@ int xm_record(struct bb_ctx *ctx, int argc, char **argv)
 		return rc;
 	if (bb_db_open(ctx, BB_DB_WRITE) || xm_rules_load(ctx, &s.rules))
 		return BB_ESYS;
-	if (bb_db_begin(ctx)) {
-		compat_rules_free(&s.rules);
-		return BB_ESYS;
-	}
 	rc = xm_each_record(ctx, argc, argv, first, cols, required,
 			    record_row, &s);
 	compat_rules_free(&s.rules);

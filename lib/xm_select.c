@@ -202,16 +202,13 @@ static int scan_group(struct bb_ctx *ctx, struct sel *s,
 		struct compat_unit u = { rq->component, abo, rhd, 0,
 					 bb_col_text(st, 4), bb_col_text(st, 5) };
 		struct compat_result res;
-		const char *why;
 		int held = !strcmp(status, "reserved") &&
 			   !strcmp(bb_col_text(st, 7), rq->id);
 
 		if (!held && strcmp(status, "available"))
 			continue;	/* quarantined or held for another */
-		if (bb_parse_time(exp, &u.expires, &why))
+		if (xm_expiry(exp, &u.expires))
 			continue;
-		if (strlen(exp) == 10)	/* a date alone: to the end of day */
-			u.expires += BB_DAY - 60;
 		if (!s->all && got >= rq->quantity && u.expires != last) {
 			rc = SQLITE_DONE;	/* enough: the rest expire later */
 			break;
@@ -590,8 +587,14 @@ int xm_select(struct bb_ctx *ctx, int argc, char **argv)
 							: BB_DB_READ) ||
 	    xm_rules_load(ctx, &s.rules))
 		return BB_ESYS;
+	/* a batch of requests revisits the same live-stock pages: keep them
+	 * (64 MB at most) rather than re-read them from the OS */
+	if (bb_exec_script(ctx, "PRAGMA cache_size = -65536")) {
+		compat_rules_free(&s.rules);
+		return BB_ESYS;
+	}
 	s.w = bb_writer_open(ctx, sel_cols, 12);
-	if (!s.w || bb_db_begin(ctx)) {
+	if (!s.w) {
 		compat_rules_free(&s.rules);
 		return BB_ESYS;
 	}

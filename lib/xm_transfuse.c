@@ -167,7 +167,7 @@ int xm_transfuse(struct bb_ctx *ctx, int argc, char **argv)
 		return BB_OK;
 	if (rc)
 		return rc;
-	if (bb_db_open(ctx, BB_DB_WRITE) || bb_db_begin(ctx))
+	if (bb_db_open(ctx, BB_DB_WRITE))
 		return BB_ESYS;
 	rc = xm_each_record(ctx, argc, argv, first, tf_cols, tf_required,
 			    transfuse_row, &count);
@@ -290,7 +290,7 @@ int xm_return(struct bb_ctx *ctx, int argc, char **argv)
 	if (bb_db_open(ctx, BB_DB_WRITE) || xm_rules_load(ctx, &s.rules))
 		return BB_ESYS;
 	s.w = bb_writer_open(ctx, action_cols, 6);
-	if (!s.w || bb_db_begin(ctx)) {
+	if (!s.w) {
 		compat_rules_free(&s.rules);
 		return BB_ESYS;
 	}

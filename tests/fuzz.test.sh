@@ -29,29 +29,45 @@ SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-fram
 CFL="-g -O1 -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I$top/lib -I$O $(pkg-config --cflags $PKGS)"
 LIBS="$(pkg-config --libs $PKGS) -lcsv -lzint -lm"
 
-# The library, instrumented; rebuilt file by file when its source (or any
-# header) is newer than the object.
-newest_h=$(ls -t "$top"/lib/*.h | head -1)
-build_fail=0
-objs=
+# The library, instrumented; an object is rebuilt when its source or a
+# header it includes (from clang's .d file) is newer.  Two at a time.
+stale() {	# OBJ SRC
+	[ -f "$1" ] && [ -f "${1%.o}.d" ] || return 0
+	[ "$2" -nt "$1" ] && return 0
+	for dep in $(sed -e 's/^[^:]*://' -e 's/\\$//' "${1%.o}.d"); do
+		[ "$dep" -nt "$1" ] && return 0
+	done
+	return 1
+}
+: > "$FZ/build.err"
+objs= jobs=0
 for src in "$top"/lib/*.c "$O/embedded.c"; do
 	[ -f "$src" ] || continue
 	obj=$FZ/obj/$(basename "$src" .c).o
 	objs="$objs $obj"
-	if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ "$newest_h" -nt "$obj" ]; then
-		# shellcheck disable=SC2086
-		"$CLANG" $CFL $SAN -fsanitize=fuzzer-no-link -w -c "$src" -o "$obj" \
-			2>>"$FZ/build.err" || { build_fail=1; echo "fuzz: cannot compile $src" >&2; }
-	fi
+	stale "$obj" "$src" || continue
+	rm -f "$obj"
+	# shellcheck disable=SC2086
+	"$CLANG" $CFL $SAN -fsanitize=fuzzer-no-link -w -MMD -c "$src" -o "$obj" \
+		2>>"$FZ/build.err" &
+	jobs=$((jobs + 1))
+	[ $((jobs % 2)) = 0 ] && wait
+done
+wait
+build_fail=0
+for obj in $objs; do
+	[ -f "$obj" ] || { build_fail=1; echo "fuzz: cannot compile $(basename "$obj" .o).c" >&2; }
 done
 if [ $build_fail = 1 ]; then
 	tail -20 "$FZ/build.err" >&2
 	echo "not ok - fuzz: library builds with clang -fsanitize=fuzzer-no-link"
 	exit 0
 fi
-rm -f "$FZ/libbb-fuzz.a"
-# shellcheck disable=SC2086
-ar rcs "$FZ/libbb-fuzz.a" $objs
+if [ $jobs -gt 0 ] || [ ! -f "$FZ/libbb-fuzz.a" ]; then
+	rm -f "$FZ/libbb-fuzz.a"
+	# shellcheck disable=SC2086
+	ar rcs "$FZ/libbb-fuzz.a" $objs
+fi
 
 # known TARGET LOG: the known-bugs entry whose location the log's
 # sanitizer summary names; false when none.
@@ -71,7 +87,8 @@ for t in "$top"/tests/fuzz/fuzz_*.c; do
 	name=${name#fuzz_}
 	exe=$FZ/fuzz_$name
 	# shellcheck disable=SC2086
-	if ! "$CLANG" $CFL $SAN -fsanitize=fuzzer "$t" "$FZ/libbb-fuzz.a" $LIBS \
+	if { [ ! -x "$exe" ] || [ "$t" -nt "$exe" ] || [ "$FZ/libbb-fuzz.a" -nt "$exe" ]; } &&
+	   ! "$CLANG" $CFL $SAN -fsanitize=fuzzer "$t" "$FZ/libbb-fuzz.a" $LIBS \
 		-o "$exe" 2>"$FZ/$name.build.err"; then
 		cat "$FZ/$name.build.err" >&2
 		echo "not ok - fuzz $name: builds"

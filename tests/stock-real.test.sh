@@ -116,7 +116,7 @@ pw=$(($1 * 16777216 + $2 * 65536 + $3 * 256 + $4))
 ph=$(($5 * 16777216 + $6 * 65536 + $7 * 256 + $8))
 [ "$pw" -eq 820 ] && [ "$ph" -gt 400 ] && [ "$ph" -lt 1200 ] &&
 	echo "ok - png is ${pw}x${ph}" || echo "not ok - png is ${pw}x${ph}"
-if [ -n "$STOCK_PNG" ]; then cp "$w/day.png" "$STOCK_PNG"; fi
+[ -n "$STOCK_PNG" ] && cp "$w/day.png" "$STOCK_PNG"
 if convert "$w/day.png" ppm:- > "$w/day.ppm" 2>/dev/null && [ -s "$w/day.ppm" ]; then
 	# P6 header is 3 lines; count pixels that are not white
 	nonwhite=$(tail -n +4 "$w/day.ppm" | od -An -v -tu1 -w3 |
@@ -128,3 +128,26 @@ if convert "$w/day.png" ppm:- > "$w/day.ppm" 2>/dev/null && [ -s "$w/day.ppm" ];
 else
 	echo "skip - cannot decode the PNG (no convert)"
 fi
+
+# the whole series: one panel per component and group over 2023-2026
+stock-report levels --format svg "$w/in.csv" > "$w/series.svg" 2>/dev/null
+np=$(grep -c '<polyline' "$w/series.svg")
+[ "$np" -eq 16 ] && echo "ok - series chart: 16 panels" || echo "not ok - series chart: $np panels"
+grep -q '2023-04-28 to 2026-08-22' "$w/series.svg" &&
+	echo "ok - series chart spans the published dates" ||
+	echo "not ok - series chart dates"
+nmark=$(grep -c 'fill="#c62828"' "$w/series.svg")
+ncrit=$(awk -F, '$7 == "critical"' "$w/out.csv" | wc -l)
+[ "$nmark" -eq $((ncrit + 1)) ] && echo "ok - $ncrit critical days marked (and the legend)" ||
+	echo "not ok - $nmark marks for $ncrit critical days"
+rsvg-convert -o "$w/series.png" "$w/series.svg" && [ -s "$w/series.png" ] &&
+	echo "ok - series rendered to PNG" || echo "not ok - series rsvg-convert failed"
+set -- $(od -An -tu1 -j16 -N8 "$w/series.png")
+sw=$(($1 * 16777216 + $2 * 65536 + $3 * 256 + $4))
+sh=$(($5 * 16777216 + $6 * 65536 + $7 * 256 + $8))
+sz=$(wc -c < "$w/series.png")
+[ "$sw" -eq 820 ] && [ "$sh" -gt 1500 ] && [ "$sz" -gt 50000 ] &&
+	echo "ok - series png is ${sw}x${sh}, $sz bytes" ||
+	echo "not ok - series png is ${sw}x${sh}, $sz bytes"
+[ -n "$STOCK_PNG" ] && cp "$w/series.png" "${STOCK_PNG%.png}-series.png"
+exit 0

@@ -242,6 +242,11 @@ static void test_antigens(const struct compat_rules *r)
 	T_OK(check(r, &p, &u, 0, &res), "Jk(a-) spelling and Chinese antibody name");
 	T_STREQ(res.reasons, "abo:B>B:identical;rhd:pos>pos:identical;antigen:E-;antigen:Jka-");
 
+	u = unit("PLT", "B", "pos", 3);
+	T_OK(check(r, &p, &u, 0, &res), "anti-E: antigens do not matter for platelets");
+	u = unit("FFP", "B", "pos", 300);
+	T_OK(check(r, &p, &u, 0, &res), "anti-E: nor for plasma");
+
 	struct compat_patient d = patient("O", "neg", 'M', 70);
 	strcpy(d.antibodies[d.nantibodies++], "anti-D");
 	u = unit("RBC", "O", "pos", 10);

@@ -224,7 +224,12 @@ static void test_abo(void)
 	T_INTEQ(e.pos, 3);
 	/* DS012 beginning with 62 is not a blood group */
 	T_OK(isbt_scan("=\\620000000000000000", 20, &s, &e) == 0, "DS012");
-	T_OK(!(s.seen & (1u << ISBT_DS002)), "DS012 not taken for DS002");
+	T_OK(!(s.seen & (UINT64_C(1) << ISBT_DS002)), "DS012 not taken for DS002");
+	/* DS032 is bit 32 of `seen` (a 32-bit mask overflowed: fuzz) */
+	T_OK(isbt_scan("=,123456", 8, &s, &e) == 0, "DS032 scans");
+	T_OK(s.seen & (UINT64_C(1) << ISBT_DS032), "DS032 seen");
+	T_OK(isbt_scan("=,\xb7" "6921A2692136\xd6", 16, &s, &e) < 0,
+	     "fuzz input ds032-shift-32 is refused");
 	T_STREQ(s.abo, "");
 }
 

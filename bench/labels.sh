@@ -1,0 +1,47 @@
+#!/bin/sh
+# bench/labels.sh - unit-label throughput against the streaming floor:
+#   check over 1 M codes           vs awk '{print}' over the same lines (goal <= 3x)
+#   print --format zpl, 100 k units vs awk '{print}' over the same lines (goal <= 10x)
+# N_CHECK / N_LABELS change the sizes.
+: "${BIN:?BIN unset}"
+export PATH="$BIN:$PATH" TZ=UTC BLOODBANK_NOW='2026-11-22 08:00'
+w=$(mktemp -d)
+trap 'rm -rf "$w"' EXIT INT TERM
+nc=${N_CHECK:-1000000}
+nl=${N_LABELS:-100000}
+export BLOODBANK_DB="$w/none.db"	# labels from the records alone
+
+# a mix of what scanners and clerks send: DIN, DIN+K typed, DS001,
+# concatenated top and bottom rows, a compound message
+awk -v n="$nc" 'BEGIN {
+	print "code"
+	for (i = 1; i <= n; i++) {
+		din = sprintf("A9999%02d%06d", 26, i % 1000000)
+		k = i % 5
+		if (k == 0) print din
+		else if (k == 1) print "=" din "00"
+		else if (k == 2) print "=" din "00=%6200"
+		else if (k == 3) print "=<A1020V00&>0263592359"
+		else print "=+04000=" din "00=%5100=<A4020V00&>0273242359"
+	}
+}' > "$w/codes.csv"
+awk -v n="$nl" 'BEGIN {
+	print "din,product_code,component,abo,rhd,volume_ml,units,collected_at,expires_at,status,location,antigens,attributes"
+	split("O A B AB", g, " ")
+	for (i = 1; i <= n; i++)
+		printf "A9999%02d%06d,A1020V00,RBC,%s,%s,300,2,2026-11-20 09:30,2026-12-25 23:59,available,BANK-1,,\n", 26, i % 1000000, g[i % 4 + 1], i % 7 ? "pos" : "neg"
+}' > "$w/units.csv"
+
+now() { date +%s.%N; }
+t() {	# seconds to run "$@" with output to /dev/null
+	s=$(now); "$@" > /dev/null || { echo "labels: '$*' failed" >&2; exit 1; }
+	e=$(now); echo "$e - $s" | bc -l
+}
+a1=$(t awk '{print}' "$w/codes.csv")
+c1=$(t sh -c 'unit-label check "$0"; [ $? -le 4 ]' "$w/codes.csv")
+a2=$(t awk '{print}' "$w/units.csv")
+c2=$(t unit-label print --format zpl "$w/units.csv")
+r1=$(echo "$c1 / $a1" | bc -l)
+r2=$(echo "$c2 / $a2" | bc -l)
+printf 'labels: check %d codes: %.2fs, awk %.2fs: ratio %.1fx (goal <= 3x)\n' "$nc" "$c1" "$a1" "$r1"
+printf 'labels: print --format zpl %d labels: %.2fs, awk %.2fs: ratio %.1fx (goal <= 10x)\n' "$nl" "$c2" "$a2" "$r2"

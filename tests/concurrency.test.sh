@@ -1,0 +1,98 @@
+#!/bin/sh
+# concurrency.test.sh - programs at the same time on one database (SPEC 3.4,
+# issue 7): a donor import, a unit receipt, the nightly sweep, stock
+# reports and two `crossmatch select --reserve` runs competing for the same
+# A RhD+ red cells.  No run may fail on a lock, no row may be lost or
+# doubled, and no unit may be reserved twice.  ROUNDS=1 (STRESS=1: 5).
+: "${top:?}"
+w=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)
+trap '[ -n "$KEEP" ] || rm -rf "$w"' EXIT INT TERM
+export TZ=UTC LC_ALL=C.UTF-8 BLOODBANK_NOW='2026-11-22 08:00' \
+	BLOODBANK_USER=tester TESTDATA="$top/testdata"
+ROUNDS=${ROUNDS:-1}
+[ "$STRESS" = 1 ] && ROUNDS=5
+for p in bloodbank donor-register unit-label expiry-sweep stock-report crossmatch; do
+	command -v $p >/dev/null 2>&1 || { echo "skip - concurrency: $p not built"; exit 0; }
+done
+q() { sqlite3 "$BLOODBANK_DB" "$1" 2>&1; }
+
+units() {	# FIRST COUNT ABO RHD EXPIRES
+	awk -v f="$1" -v n="$2" -v abo="$3" -v rhd="$4" -v ex="$5" 'BEGIN {
+		print "din,product_code,component,abo,rhd,volume_ml,units,collected_at,expires_at"
+		for (i = 0; i < n; i++)
+			printf "W123426%06d,A1010V00,RBC,%s,%s,200,1,2026-11-01 09:00,%s\n",
+				f + i, abo, rhd, ex }'
+}
+requests() {	# PREFIX PATIENT: 30 requests of 5 units
+	awk -v p="$1" -v pat="$2" 'BEGIN { print "request_id,patient_id,component,quantity"
+		for (i = 0; i < 30; i++) printf "%s%02d,%s,RBC,5\n", p, i, pat }'
+}
+
+round() {	# R
+	export BLOODBANK_DB="$w/c$1.db"
+	bloodbank init >/dev/null 2>&1 &&
+	crossmatch patients import "$TESTDATA/patients.csv" >/dev/null 2>&1 &&
+	units 1 200 A pos '2026-12-20 23:59' > "$w/stock.csv" &&
+	units 1001 50 B pos '2026-11-23 06:00' >> "$w/stock.csv.b" &&
+	unit-label receive --location BANK-1 "$w/stock.csv" >/dev/null 2>&1 &&
+	unit-label receive --location OLD "$w/stock.csv.b" >/dev/null 2>&1 ||
+		{ echo "not ok - concurrency round $1: setup"; return; }
+	rm -f "$w/stock.csv.b"
+	awk 'BEGIN { print "donor_id,name,sex,birth_date,abo"
+		for (i = 0; i < 3000; i++) printf "X%06d,N,F,1990-01-01,A+\n", i }' > "$w/donors.csv"
+	units 5001 1000 AB pos '2026-12-20 23:59' > "$w/new.csv"
+	requests RA P001 > "$w/ra.csv"
+	requests RB P008 > "$w/rb.csv"
+
+	donor-register import "$w/donors.csv" >"$w/o.import" 2>"$w/e.import" &
+	p1=$!
+	unit-label receive --location NEW "$w/new.csv" >"$w/o.receive" 2>"$w/e.receive" &
+	p2=$!
+	crossmatch select --reserve "$w/ra.csv" >"$w/o.sela" 2>"$w/e.sela" &
+	p3=$!
+	crossmatch select --reserve "$w/rb.csv" >"$w/o.selb" 2>"$w/e.selb" &
+	p4=$!
+	expiry-sweep --now '2026-11-23 07:00' >"$w/o.sweep" 2>"$w/e.sweep" &
+	p5=$!
+	( i=0; while [ $i -lt 5 ]; do stock-report >/dev/null || exit $?; i=$((i + 1)); done ) \
+		2>"$w/e.report" &
+	p6=$!
+	bad=
+	wait $p1; [ $? = 0 ] || bad="$bad import:$(head -1 "$w/e.import")"
+	wait $p2; [ $? = 0 ] || bad="$bad receive:$(head -1 "$w/e.receive")"
+	wait $p3; s=$?; [ $s = 0 ] || [ $s = 4 ] || bad="$bad select A ($s):$(head -1 "$w/e.sela")"
+	wait $p4; s=$?; [ $s = 0 ] || [ $s = 4 ] || bad="$bad select B ($s):$(head -1 "$w/e.selb")"
+	wait $p5; [ $? = 0 ] || bad="$bad sweep:$(head -1 "$w/e.sweep")"
+	wait $p6; s=$?; [ $s = 0 ] || [ $s = 4 ] || bad="$bad stock-report:$(head -1 "$w/e.report")"
+	if grep -l 'locked\|busy' "$w"/e.* >/dev/null 2>&1; then
+		bad="$bad lock:$(grep -h 'locked\|busy' "$w"/e.* | head -1)"
+	fi
+	# nothing lost, nothing doubled
+	[ "$(q "SELECT count(*) FROM donors WHERE donor_id LIKE 'X%'")" = 3000 ] ||
+		bad="$bad donors:$(q "SELECT count(*) FROM donors WHERE donor_id LIKE 'X%'")"
+	[ "$(q "SELECT count(*) FROM units WHERE location = 'NEW'")" = 1000 ] ||
+		bad="$bad received:$(q "SELECT count(*) FROM units WHERE location = 'NEW'")"
+	[ "$(q "SELECT count(*) FROM units WHERE location = 'OLD' AND status = 'expired'")" = 50 ] ||
+		bad="$bad swept:$(q "SELECT count(*) FROM units WHERE location = 'OLD' AND status = 'expired'")"
+	# reservations: each unit once, as many as the two outputs list
+	sel=$(cat "$w/o.sela" "$w/o.selb" | grep -c '^R[AB][0-9]')
+	dup=$(cat "$w/o.sela" "$w/o.selb" | grep '^R[AB][0-9]' | cut -d, -f3 | sort | uniq -d | head -3)
+	res=$(q "SELECT count(*) FROM units WHERE status = 'reserved'")
+	ev=$(q "SELECT count(*) FROM (SELECT din FROM unit_events WHERE to_status = 'reserved' GROUP BY din, product_code HAVING count(*) > 1)")
+	[ -z "$dup" ] || bad="$bad reserved twice: $dup"
+	[ "$ev" = 0 ] || bad="$bad $ev units with two reserve events"
+	[ "$sel" = "$res" ] || bad="$bad selected $sel, reserved $res"
+	[ "$res" -gt 0 ] || bad="$bad nothing reserved"
+	bloodbank check >"$w/check" 2>&1 || bad="$bad check:$(grep -v ',ok,' "$w/check" | head -2)"
+	if [ -z "$bad" ]; then
+		echo "ok - concurrency round $1: import, receive, sweep, 5 reports, 2 competing selections ($res units reserved, none twice), no lock failure"
+	else
+		echo "not ok - concurrency round $1:$bad"
+	fi
+}
+
+r=1
+while [ $r -le "$ROUNDS" ]; do
+	round $r
+	r=$((r + 1))
+done
