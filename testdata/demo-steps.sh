@@ -53,6 +53,9 @@ say "Monday morning: stock at the hospital, and the regional view"
 run stock-report --db "$hosp" --now '2026-11-23 06:30' --format text
 run stock-report --db "$BLOODBANK_DB" --db "$hosp" --by-site --now '2026-11-23 06:30' --format text
 
+say "Thursday 00:05: the platelets left on the shelf have expired"
+run expiry-sweep --db "$hosp" --now '2026-11-26 00:05'
+
 if have forecast && [ -f "$td/real/malaysia/blood_donations.csv" ]; then
 	say "next week's national donations in Malaysia (real data, CC BY 4.0)"
 	run forecast --horizon 7d --freq day "$td/real/malaysia/blood_donations.csv" | head -9
