@@ -8,12 +8,12 @@
 static const struct bb_cmd cmds[] = {
 	{ "patients", xm_patients, "patients import [FILE...]",
 	  "load or update patients (antibodies accumulate)" },
-	{ "select", xm_select, "select [--all] [--reserve] [--emergency "
-	  "[--sex M|F] [--age N]] [--location L] [FILE...]",
+	{ "select", xm_select, "select [--all] [--reserve] [--emergency] "
+	  "[FILE...]",
 	  "choose compatible units for requests" },
 	{ "record", xm_record, "record [FILE...]",
 	  "record crossmatch results" },
-	{ "issue", xm_issue, "issue [FILE...]",
+	{ "issue", xm_issue, "issue [--name N | --birth-date D] [FILE...]",
 	  "issue units at the bedside (identity and compatibility checked)" },
 	{ "transfuse", xm_transfuse, "transfuse [FILE...]",
 	  "record transfusion start, end and reactions" },

@@ -247,17 +247,36 @@ int compat_rules_add(struct compat_rules *r, const char *table, int n,
 	return *why = "not a crossmatch rule table", -1;
 }
 
-/* Split one CSV line (no quoting) in place into at most max fields. */
+/* Split one CSV line in place into at most max fields (RFC 4180 quoting
+ * within the line; rule tables have no multi-line fields). */
 static int split_line(char *line, char **f, int max)
 {
+	char *in = line, *out = line;
 	int n = 0;
 
-	f[n++] = line;
-	for (char *p = line; *p && n < max; p++)
-		if (*p == ',') {
-			*p = '\0';
-			f[n++] = p + 1;
+	while (n < max) {
+		f[n++] = out;
+		if (*in == '"') {
+			for (in++; *in; in++) {
+				if (*in == '"' && in[1] == '"')
+					*out++ = *in++;
+				else if (*in == '"')
+					break;
+				else
+					*out++ = *in;
+			}
+			if (*in == '"')
+				in++;
 		}
+		while (*in && *in != ',')
+			*out++ = *in++;
+		if (!*in) {
+			*out = '\0';
+			break;
+		}
+		*out++ = '\0';
+		in++;
+	}
 	return n;
 }
 

@@ -26,6 +26,13 @@ static void fmt_num(char *buf, size_t n, double v)
 		snprintf(buf, n, "%.1f", fabs(v) < 0.05 ? 0.0 : v);
 }
 
+/* Counts cannot be negative: lower bounds are clipped at 0 on output
+ * (the numerics keep R's unclipped normal bounds). */
+static void fmt_lo(char *buf, size_t n, double v)
+{
+	fmt_num(buf, n, v < 0 ? 0 : v);
+}
+
 static void level_names(const struct fc_common *c, char names[4][24])
 {
 	snprintf(names[0], 24, "lo%g", c->fo.levels[0]);
@@ -105,15 +112,15 @@ int fc_cmd_forecast(struct bb_ctx *ctx, int argc, char **argv)
 			fc_day_str(day, date);
 			if (c.weekly) {
 				fmt_num(v[0], 32, r->wmean[j]);
-				fmt_num(v[1], 32, r->wlo[0][j]);
+				fmt_lo(v[1], 32, r->wlo[0][j]);
 				fmt_num(v[2], 32, r->whi[0][j]);
-				fmt_num(v[3], 32, r->wlo[1][j]);
+				fmt_lo(v[3], 32, r->wlo[1][j]);
 				fmt_num(v[4], 32, r->whi[1][j]);
 			} else {
 				fmt_num(v[0], 32, r->mean[j]);
-				fmt_num(v[1], 32, r->lo[0][j]);
+				fmt_lo(v[1], 32, r->lo[0][j]);
 				fmt_num(v[2], 32, r->hi[0][j]);
-				fmt_num(v[3], 32, r->lo[1][j]);
+				fmt_lo(v[3], 32, r->lo[1][j]);
 				fmt_num(v[4], 32, r->hi[1][j]);
 			}
 			const char *row[] = { s->name, date, fc_method_name(c.meth),

@@ -20,6 +20,8 @@ struct ets_run {
 	int n;
 	int error, trend, season, m;
 	double l0, b0, s0[MMAX];	/* initial states, s0[0] most recent */
+	double l0base, b0base, scale;	/* heuristic states, their scale */
+	int il;				/* index of the level offset in x */
 };
 
 /* One pass of the filter: returns -2 log likelihood (up to a constant),
@@ -105,6 +107,10 @@ static double ets_objective(const double *x, void *arg)
 	struct ets_run *r = arg;
 	double a, b, g, p;
 	unpack(r, x, &a, &b, &g, &p);
+	/* the initial level (and trend) are fitted too, as offsets */
+	r->l0 = r->l0base + x[r->il] * r->scale;
+	if (r->trend != FC_N)
+		r->b0 = r->b0base + x[r->il + 1] * r->scale / 10;
 	if (a < 1e-4 || a > 0.9999)
 		return 1e100;
 	if (r->trend != FC_N && (b < 1e-4 || b > a))
@@ -195,8 +201,9 @@ static void ets_name(struct fc_ets *e)
 int fc_ets_fit(const double *y, int n, int error, int trend, int season,
 	       int m, struct fc_ets *e)
 {
-	struct ets_run r = { y, n, error, trend, season, season ? m : 1, 0, 0, { 0 } };
-	double x[4], step[4];
+	struct ets_run r = { y, n, error, trend, season, season ? m : 1, 0, 0,
+			     { 0 }, 0, 0, 0, 0 };
+	double x[6], step[6];
 	int np = 0, i;
 
 	if (m > MMAX || n < 4 || (season && n < 2 * m + 2))
@@ -221,6 +228,23 @@ int fc_ets_fit(const double *y, int n, int error, int trend, int season,
 		x[np] = 0.95;
 		step[np++] = 0.02;
 	}
+	{
+		double mu = 0, v = 0;
+		for (i = 0; i < n; i++)
+			mu += y[i] / n;
+		for (i = 0; i < n; i++)
+			v += (y[i] - mu) * (y[i] - mu) / n;
+		r.scale = sqrt(v) > 0 ? sqrt(v) : 1;
+	}
+	r.l0base = r.l0;
+	r.b0base = r.b0;
+	r.il = np;
+	x[np] = 0;
+	step[np++] = 0.2;
+	if (trend != FC_N) {
+		x[np] = 0;
+		step[np++] = 0.1;
+	}
 	double best = fc_nelder_mead(ets_objective, &r, x, step, np, 400, 1e-8);
 	/* one restart from the best point: Nelder-Mead stalls on the flat
 	 * valleys of these likelihoods */
@@ -236,11 +260,12 @@ int fc_ets_fit(const double *y, int n, int error, int trend, int season,
 	e->m = season ? m : 1;
 	unpack(&r, x, &e->alpha, &e->beta, &e->gamma, &e->phi);
 	double sse;
+	ets_objective(x, &r);	/* sets the fitted initial states */
 	double lik2 = ets_filter(&r, e->alpha, e->beta, e->gamma, e->phi, e, &sse);
 	e->sigma2 = sse / n;
 	/* -2 log L = n log(2 pi sigma2) + n + 2 sum log|yhat| */
 	e->loglik = -0.5 * (lik2 + n * (log(2 * M_PI) + 1));
-	int k = np + 1 + (trend != FC_N) + (season ? m - 1 : 0) + 1;
+	int k = np + (season ? m - 1 : 0) + 1;
 	e->nparam = k;
 	double aic = -2 * e->loglik + 2 * k;
 	e->aicc = n - k - 1 > 0 ? aic + 2.0 * k * (k + 1) / (n - k - 1) : INFINITY;

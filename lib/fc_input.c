@@ -188,6 +188,12 @@ static int wanted(const struct fc_common *c, const char *name)
 	return 0;
 }
 
+static int ser_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct fc_ser *)a)->name,
+		      ((const struct fc_ser *)b)->name);
+}
+
 /* Spread the rows over one day range; `zero_fill` makes missing days 0
  * (counts from the database) instead of gaps (CSV). */
 static void rows_to_data(struct rows *rs, struct fc_data *d, int zero_fill,
@@ -229,9 +235,13 @@ static void rows_to_data(struct rows *rs, struct fc_data *d, int zero_fill,
 		if (t > s->last)
 			s->last = t;
 	}
-	if (zero_fill)
-		for (int k = 0; k < d->ns; k++)
+	if (zero_fill) {	/* counts: every day of the range is known */
+		for (int k = 0; k < d->ns; k++) {
+			d->s[k].first = 0;
 			d->s[k].last = d->nd - 1;
+		}
+		qsort(d->s, (size_t)d->ns, sizeof *d->s, ser_cmp);
+	}
 	free(rs->r);
 	free(rs->names);
 	memset(rs, 0, sizeof *rs);
@@ -325,6 +335,8 @@ static int load_csv(struct bb_ctx *ctx, struct fc_common *c, char **files,
 				bb_reject(ctx, r, rec, vcol, "negative", vs);
 				continue;
 			}
+			if (!*ss)
+				ss = vcol;	/* no series column: name it after the value */
 			if (!wanted(c, ss))
 				continue;
 			int day = day_of(t);

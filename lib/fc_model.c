@@ -169,7 +169,7 @@ static void week_means(struct fc_result *r)
 }
 
 /* ---- seasonal naive, naive, mean: exactly as R's forecast package ---- */
-static int simple_method(const double *y, int n, int h, int m,
+static int simple_method(const double *y, const double *y0, int n, int h, int m,
 			 const struct fc_opts *o, enum fc_method meth,
 			 struct fc_result *r)
 {
@@ -195,10 +195,13 @@ static int simple_method(const double *y, int n, int h, int m,
 			wvar[j] = 7 * sd * sd + 49.0 * sd * sd / n;
 		snprintf(r->model, sizeof r->model, "mean");
 	} else {
-		/* sigma^2 = mean of squared lag differences (R: lagwalk) */
+		/* sigma^2 = mean of squared lag differences (R: lagwalk),
+		 * pairs with a gap left out as R's na.rm */
 		double ss = 0;
 		int cnt = 0;
 		for (j = lag; j < n; j++) {
+			if (!isfinite(y0[j]) || !isfinite(y0[j - lag]))
+				continue;
 			double d = y[j] - y[j - lag];
 			ss += d * d;
 			cnt++;
@@ -585,13 +588,14 @@ static int calendar_method(const double *y, const double *miss, int n, int h,
 		w[i] = w0[i];
 	}
 	int kma = n >= 2 * 365 ? 182 : (n >= 56 ? 14 : 3);
+	double lam = 2;
 	for (it = 0; it < 5; it++) {
 		for (i = 0; i < n; i++)
 			res[i] = z[i] - S[i];
 		moving_average(res, n, kma, L);
 		for (i = 0; i < n; i++)
 			res[i] = z[i] - L[i];
-		if (cal_solve(&cm, res, w, beta, tun("FC_LAM", 2.0)))
+		if (cal_solve(&cm, res, w, beta, lam))
 			break;
 		for (i = 0; i < cm.nd; i++) {
 			int k = cal_row(&cm, i, idx, val);
@@ -601,6 +605,11 @@ static int calendar_method(const double *y, const double *miss, int n, int h,
 		for (i = 0; i < n; i++)
 			res[i] = z[i] - L[i] - S[i];
 		double s = 1.4826 * median_abs(res, n) + 1e-9;
+		/* ridge on the holiday effects as a prior: effects of about
+		 * tauh on the log scale, against the noise s of a day */
+		double tauh = tun("FC_TAUH", 0.18);
+		lam = (s / tauh) * (s / tauh);
+		lam = lam < 0.05 ? 0.05 : lam > 20 ? 20 : lam;
 		for (i = 0; i < n; i++) {
 			double u = fabs(res[i]) / (tun("FC_HUB", 2) * s);
 			w[i] = w0[i] * (u > 1 ? 1 / u : 1);
@@ -786,7 +795,7 @@ int fc_forecast(const double *y0, int n, int day0, int h,
 	case FC_SNAIVE:
 	case FC_NAIVE:
 	case FC_MEAN:
-		rc = simple_method(y, n, h, m, o, meth, r);
+		rc = simple_method(y, y0, n, h, m, o, meth, r);
 		break;
 	case FC_CALENDAR:
 		rc = calendar_method(y, miss, n, h, day0, o, r);
@@ -794,7 +803,7 @@ int fc_forecast(const double *y0, int n, int day0, int h,
 	default:
 		rc = ets_method(y, n, h, m, o, meth, r);
 		if (rc)
-			rc = simple_method(y, n, h, m, o, FC_SNAIVE, r);
+			rc = simple_method(y, y0, n, h, m, o, FC_SNAIVE, r);
 		break;
 	}
 	free(y);

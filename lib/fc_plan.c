@@ -111,6 +111,18 @@ static int group_cmp(const void *a, const void *b)
 	return group_rank(a) - group_rank(b);
 }
 
+static void recall_cmd(FILE *out, int on, const char *comp,
+		       const struct group *gr, double need, double rate)
+{
+	char onb[11];
+	if (need <= 0)
+		return;
+	fprintf(out, "donor-register recall --on %s --kind %s%s%s%s%s --limit %.0f\n",
+		fc_day_str(on, onb), kind_of(comp), *gr->abo ? " --abo " : "",
+		gr->abo, *gr->rhd ? " --rhd " : "", gr->rhd,
+		ceil(need / rate - 1e-9));
+}
+
 static int parse_rate(struct bb_ctx *ctx, const char *opt, const char *s,
 		      double lo, double hi, double *v)
 {
@@ -265,6 +277,8 @@ int fc_cmd_plan(struct bb_ctx *ctx, int argc, char **argv)
 		if (ts)
 			sqlite3_reset(ts);
 		double target = ceil(tdays * mean), stock = gr->stock;
+		int pend_on = -1;
+		double pend_need = 0;
 		for (int j = 0; j < ndays; j++) {
 			double start = stock;
 			stock -= dem[j] + gr->expiring[j];
@@ -292,11 +306,13 @@ int fc_cmd_plan(struct bb_ctx *ctx, int argc, char **argv)
 				 !strcmp(gr->rhd, "neg") ? "-" : "", tdays, mean,
 				 lead, late, model);
 			if (out) {
-				if (need > 0)
-					fprintf(out, "donor-register recall --on %s --kind %s%s%s"
-						"%s%s --limit %s\n", onb, kind_of(comp),
-						*gr->abo ? " --abo " : "", gr->abo,
-						*gr->rhd ? " --rhd " : "", gr->rhd, v[5]);
+				/* one campaign per group and day: add up the needs */
+				if (pend_on >= 0 && pend_on != on)
+					recall_cmd(out, pend_on, comp, gr, pend_need, rate);
+				if (pend_on != on)
+					pend_need = 0;
+				pend_on = on;
+				pend_need += need;
 			} else {
 				const char *row[] = { onb, kind_of(comp), gr->abo, gr->rhd,
 						      comp, nb, v[0], v[1], v[2], v[3],
@@ -304,6 +320,8 @@ int fc_cmd_plan(struct bb_ctx *ctx, int argc, char **argv)
 				bb_writer_row(w, row);
 			}
 		}
+		if (out && pend_on >= 0 && pend_need > 0)
+			recall_cmd(out, pend_on, comp, gr, pend_need, rate);
 		free(dem);
 	}
 	rc = w ? bb_writer_close(w) : bb_output_close(ctx, out);

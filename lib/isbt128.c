@@ -644,6 +644,9 @@ int isbt_din_parse(const char *s, char din[static ISBT_DIN_LEN + 1],
 				    "=DIN with 2 flag characters has 16 characters");
 		if (isbt_scan(s, len, &sc, e) < 0)
 			return -1;
+		/* 16 characters may also be other structures ("=%6200=<...") */
+		if (!(sc.seen & (UINT64_C(1) << ISBT_DS001)))
+			return fail(e, "DS001", 1, "not a DIN (=DIN and flags)");
 		memcpy(din, sc.din, ISBT_DIN_LEN + 1);
 		return 0;
 	}

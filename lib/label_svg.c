@@ -81,7 +81,7 @@ static int symbol(FILE *fp, int symbology, double x, double y, double h,
 	return 0;
 }
 
-/* Wrap text at spaces into lines of at most `width` bytes. */
+/* Wrap text at spaces (or after ';') into lines of at most `width` bytes. */
 static void wrapped(FILE *fp, double x, double y, double size, double step,
 		    int width, int maxlines, const char *s)
 {
@@ -90,7 +90,7 @@ static void wrapped(FILE *fp, double x, double y, double size, double step,
 		size_t len = strlen(s), cut = len;
 		if ((int)len > width) {
 			cut = (size_t)width;
-			while (cut > 0 && s[cut] != ' ')
+			while (cut > 0 && s[cut] != ' ' && s[cut - 1] != ';')
 				cut--;
 			if (cut == 0)
 				cut = (size_t)width;
@@ -149,7 +149,7 @@ int label_svg(FILE *fp, const struct ul_label *l, int datamatrix,
 	if (symbol(fp, BARCODE_CODE128, 5, 55, 8, X_MM, l->product_ds, why) < 0)
 		return -1;
 	text(fp, 5, 68, 3.5, NULL, u->product);
-	wrapped(fp, 5, 73, 2.8, 3.4, 27, 4, l->desc_en);
+	wrapped(fp, 5, 73, 2.8, 3.4, 26, 4, l->desc_en);
 	if (l->desc_zh[0])
 		text(fp, 5, 87, 3.2, NULL, l->desc_zh);
 	if (u->volume_ml[0]) {
@@ -164,8 +164,13 @@ int label_svg(FILE *fp, const struct ul_label *l, int datamatrix,
 	text(fp, 52, 68, 3.5, "bold", line);
 	if (u->attributes[0])
 		wrapped(fp, 52, 73, 2.8, 3.4, 22, 2, u->attributes);
+	if (u->antigens[0]) {
+		/* special testing shown as its interpretation (ST-001 7.4) */
+		snprintf(line, sizeof line, "Ag %.80s", u->antigens);
+		wrapped(fp, 52, 81, 2.8, 3.4, 22, 2, line);
+	}
 	if (datamatrix && l->compound[0] &&
-	    symbol(fp, BARCODE_DATAMATRIX, 80, 78, 0, DM_X_MM, l->compound,
+	    symbol(fp, BARCODE_DATAMATRIX, 86, 87, 0, DM_X_MM, l->compound,
 		   why) < 0)
 		return -1;
 	fputs("</svg>\n", fp);

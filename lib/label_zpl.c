@@ -280,8 +280,10 @@ int label_zpl(FILE *fp, const struct ul_label *l, int dpi, int datamatrix)
 	text3(&z, 52, 65, 3.5, "EXP ", u->expires_at, "");
 	if (u->attributes[0])
 		text(&z, 52, 71, 3, u->attributes);
+	if (u->antigens[0])	/* special testing as its interpretation */
+		text3(&z, 52, 76, 3, "Ag ", u->antigens, "");
 	if (datamatrix && l->compound[0]) {
-		fo(&z, 78, 76);
+		fo(&z, 86, 87);
 		app(&z, "^BXN,");
 		app_int(&z, dpi >= 300 ? 5 : 3);
 		app(&z, ",200,0,0,1,_^FD");

@@ -94,12 +94,42 @@ int ul_label_build(struct bb_ctx *ctx, const struct ul_unit *u,
 	return 0;
 }
 
+/* Already "YYYY-MM-DD HH:MM"?  Then it needs no reformatting. */
+static int canonical_time(const char *v)
+{
+	static const char shape[] = "dddd-dd-dd dd:dd";
+	for (int i = 0; shape[i]; i++)
+		if (shape[i] == 'd' ? v[i] < '0' || v[i] > '9' : v[i] != shape[i])
+			return 0;
+	return v[16] == 0;
+}
+
+/* Checked time field into out (canonical); -1 with *why when bad. */
+static int time_field(const char *v, char out[static 17], const char **why)
+{
+	bb_time t;
+	if (bb_parse_time(v, &t, why) < 0)
+		return -1;
+	if (canonical_time(v))
+		memcpy(out, v, 17);
+	else
+		bb_fmt_time(t, out);
+	return 0;
+}
+
+/* The canonical spellings need no regular expression. */
+static int canonical_group(const char *abo, const char *rhd)
+{
+	return (!strcmp(abo, "O") || !strcmp(abo, "A") || !strcmp(abo, "B") ||
+		!strcmp(abo, "AB")) &&
+	       (!strcmp(rhd, "pos") || !strcmp(rhd, "neg"));
+}
+
 /* The unit a record names: the database's copy when there is one. */
 static int print_unit(struct bb_ctx *ctx, struct bb_reader *r,
 		      struct bb_rec *rec, struct ul_unit *u)
 {
 	const char *v;
-	bb_time t;
 	const char *why;
 	int rc;
 
@@ -122,16 +152,18 @@ static int print_unit(struct bb_ctx *ctx, struct bb_reader *r,
 			  : "missing", NULL);
 		return 0;
 	}
-	if (bb_parse_time(v, &t, &why) < 0) {
+	if (time_field(v, u->expires_at, &why) < 0) {
 		bb_reject(ctx, r, rec, "expires_at", why, v);
 		return 0;
 	}
-	bb_fmt_time(t, u->expires_at);
 	v = bb_get(r, rec, "collected_at");
-	if (*v && bb_parse_time(v, &t, &why) == 0)
-		bb_fmt_time(t, u->collected_at);
-	if (bb_abo_from_rec(ctx, bb_get(r, rec, "abo"), bb_get(r, rec, "rhd"),
-			    u->abo, u->rhd) < 0) {
+	if (*v && time_field(v, u->collected_at, &why) < 0)
+		u->collected_at[0] = 0;
+	const char *abo = bb_get(r, rec, "abo"), *rhd = bb_get(r, rec, "rhd");
+	if (canonical_group(abo, rhd)) {
+		scopy(u->abo, sizeof u->abo, abo);
+		scopy(u->rhd, sizeof u->rhd, rhd);
+	} else if (bb_abo_from_rec(ctx, abo, rhd, u->abo, u->rhd) < 0) {
 		bb_reject(ctx, r, rec, "abo", "not a blood group",
 			  bb_get(r, rec, "abo"));
 		return 0;
@@ -220,9 +252,11 @@ static int print_row(struct bb_ctx *ctx, struct bb_reader *r,
 
 int ul_print(struct bb_ctx *ctx, int argc, char **argv)
 {
-	const char *dpi_s = NULL, *flags = "00", *fname = NULL;
+	const char *dpi_s = NULL, *flags = "00", *fname = NULL, *f = "text";
 	int dm = 0, first, rc;
 	const struct bb_opt opts[] = {
+		{ "format", 0, BB_ARG, &f, NULL,
+		  "--format F     text (default), zpl, svg or csv" },
 		{ "dpi", 0, BB_ARG, &dpi_s, NULL,
 		  "--dpi N        ZPL printer resolution: 203 (default) or 300" },
 		{ "datamatrix", 0, BB_NOARG, NULL, &dm,
@@ -239,7 +273,6 @@ int ul_print(struct bb_ctx *ctx, int argc, char **argv)
 	memset(&a, 0, sizeof a);
 	if ((rc = bb_args(ctx, argc, argv, opts, &first)) != BB_OK)
 		return rc < 0 ? BB_OK : rc;
-	const char *f = ctx->format_arg ? ctx->format_arg : "text";
 	if (!strcmp(f, "text"))
 		a.fmt = F_TEXT;
 	else if (!strcmp(f, "zpl"))

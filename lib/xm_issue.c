@@ -171,6 +171,9 @@ static int issue_row(struct bb_ctx *ctx, struct bb_reader *rd,
 	if (xm_time_or_now(ctx, bb_get(rd, rec, "issued_at"), &at, &why))
 		return bb_reject(ctx, rd, rec, "issued_at", why,
 				 bb_get(rd, rec, "issued_at")), BB_OK;
+	if (at > ctx->now)
+		return bb_reject(ctx, rd, rec, "issued_at", "in the future",
+				 bb_get(rd, rec, "issued_at")), BB_OK;
 	bb_fmt_time(at, at_s);
 	if ((k = xm_unit_load(ctx, din, prod, &u)) < 0)
 		return BB_ESYS;

@@ -352,6 +352,9 @@ static void report_shortfall(struct bb_ctx *ctx, struct sel *s,
 		len += (size_t)snprintf(codes + len, sizeof codes - len,
 					"%s%d %s", i ? ", " : "; refused: ",
 					s->code_n[i], s->codes[i]);
+	if (!s->ncodes)
+		xm_fmt(codes, sizeof codes, "; no %sunit of the acceptable "
+		       "groups in stock", found ? "other " : "");
 	typing_estimate(s, rq, rq->quantity - found, typing, sizeof typing);
 	bb_err(ctx, "request '%s': short by %ld of %ld %s for patient '%s' "
 	       "(%s%s%s%s%s%s%s)%s%s%s%s%s; rules %s", rq->id,

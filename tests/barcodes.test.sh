@@ -102,6 +102,22 @@ if have rsvg-convert && have zbarimg; then
 		{ nok "record-only label decodes"; diff solo.want solo.got >&2; }
 fi
 
+# labels with flags 01, antigens and attributes still decode, and the
+# Data Matrix carries the flags too
+if have rsvg-convert && have zbarimg && have dmtxread; then
+	BLOODBANK_DB="$w/none.db" unit-label print --format svg --datamatrix \
+		--flags 01 -o ag.svg "$T/units-label.csv" &&
+	rsvg-convert -d 300 -p 300 -b white ag-1.svg -o ag-1.png &&
+	zbarimg --raw -q ag-1.png 2>/dev/null | sort >ag.got
+	printf '%s\n' '=B12342600020101' '=%5100' '=<A1020V00' '&>0263572359' | sort >ag.want
+	cmp -s ag.got ag.want && ok "label with flags 01 and antigens decodes" ||
+		{ nok "label with flags 01 and antigens decodes"; diff ag.want ag.got >&2; }
+	got=$(dmtxread -N1 -S2 -m 30000 ag-1.png 2>/dev/null)
+	[ "$got" = '=+05000=B12342600020101=%5100=<A1020V00&>0263572359=*026322' ] &&
+		ok "its Data Matrix holds the compound message with flags 01" ||
+		nok "Data Matrix with flags 01: got '$got'"
+fi
+
 # --- MOD 37-2 against python3-stdnum ------------------------------------
 if $PY -c 'import stdnum.iso7064.mod_37_2' 2>/dev/null; then
 	$PY - >dins.csv <<'EOF'

@@ -24,7 +24,7 @@ for p in bloodbank donor-register unit-label expiry-sweep; do
 done
 
 q() {	# DB SQL: one value
-	sqlite3 "$1" "$2" 2>&1
+	sqlite3 -cmd '.timeout 5000' "$1" "$2" 2>&1
 }
 rnd() {	# N: a random number 0..N-1
 	echo $(( $(od -An -N2 -tu2 /dev/urandom) % $1 ))
@@ -43,8 +43,8 @@ donors() {	# K FILE: N donors Ck000000..
 # DINs of batch k: sequence numbers k*N .. k*N+N-1
 donations() {	# K FILE: N donations of the base donors, DINs W0001 26 ...
 	awk -v k="$1" -v n="$N" 'BEGIN { print "din,donor_id,collected_at,kind,volume_ml"
-		for (i = 0; i < n; i++) printf "W000126%06d,B%06d,2026-05-01 09:30,WB,400\n",
-			k * n + i, i }' > "$2"
+		for (i = 0; i < n; i++) printf "W000126%06d,B%06d,2026-04-%02d %02d:00,WB,400\n",
+			k * n + i, i, 1 + k % 28, 8 + int(k / 28) % 10 }' > "$2"
 }
 units() {	# K FILE: N received units W1234 26 ...
 	awk -v k="$1" -v n="$N" 'BEGIN {
@@ -70,13 +70,13 @@ count() {
 	sweep) q "$db" "SELECT count(*) FROM units WHERE status = 'expired'" ;;
 	esac
 }
-run() {	# TYPE FILE: the program for a batch
+run() {	# TYPE FILE K: the program for batch k, in place of the (sub)shell
 	case $1 in
-	donors) donor-register import "$2" ;;
-	donations) donor-register donate --no-check "$2" ;;
-	units) unit-label receive --location BANK-1 "$2" ;;
-	results) donor-register results "$2" ;;
-	sweep) expiry-sweep --now "2027-06-0$(($2 % 9 + 1)) 00:00" ;;
+	donors) exec donor-register import "$2" ;;
+	donations) exec donor-register donate --no-check "$2" ;;
+	units) exec unit-label receive --location BANK-1 "$2" ;;
+	results) exec donor-register results "$2" ;;
+	sweep) exec expiry-sweep --now "2027-06-0$(($3 % 9 + 1)) 00:00" ;;
 	esac
 }
 
@@ -117,7 +117,7 @@ for ty in $types; do
 	sqlite3 "$db" ".backup '$w/calib.db'"
 	t0=$(now_ms)
 	(BLOODBANK_DB="$w/calib.db"; export BLOODBANK_DB
-	 run "$ty" "$w/calib.csv" >/dev/null 2>&1)
+	 run "$ty" "$w/calib.csv" 98 >/dev/null 2>&1)
 	eval "dur_$ty=$(( $(now_ms) - t0 + 20 ))"
 done
 rm -f "$w"/calib.db*
@@ -137,11 +137,14 @@ while [ $i -lt "$KILLS" ]; do
 	fi
 	eval "d=\$dur_$ty"
 	delay=$(rnd "$d")
-	run "$ty" "$w/batch.csv" >/dev/null 2>"$w/run.err" &
+	# the background subshell execs the program: $! is the program
+	run "$ty" "$w/batch.csv" "$k" >/dev/null 2>"$w/run.err" &
 	pid=$!
 	sleep "$(awk -v d="$delay" 'BEGIN { printf "%.3f", d / 1000 }')"
-	kill -9 $pid 2>/dev/null && killed=$((killed + 1))
+	was_killed=0
+	kill -9 $pid 2>/dev/null && was_killed=1 && killed=$((killed + 1))
 	wait $pid 2>/dev/null
+	rst=$?
 	after=$(count "$ty" "$k")
 	ic=$(q "$db" 'PRAGMA integrity_check')
 	fk=$(q "$db" 'PRAGMA foreign_key_check')
@@ -151,6 +154,10 @@ while [ $i -lt "$KILLS" ]; do
 	[ "$ic" = ok ] || why="integrity_check: $ic"
 	[ -z "$fk" ] || why="$why foreign_key_check: $fk"
 	[ $cst = 0 ] || why="$why bloodbank check: $(grep -v ',ok,' "$w/check.out" | head -3)"
+	# a run that ended before the kill must have succeeded in full
+	if [ $was_killed = 0 ] && { [ $rst != 0 ] || [ "$after" != "$want_all" ]; }; then
+		why="$why $ty batch $k finished with exit $rst, $before -> $after (all: $want_all): $(head -1 "$w/run.err")"
+	fi
 	if [ "$after" = "$before" ]; then
 		none=$((none + 1))
 	elif [ "$after" = "$want_all" ]; then

@@ -70,9 +70,10 @@ if [ $jobs -gt 0 ] || [ ! -f "$FZ/libbb-fuzz.a" ]; then
 fi
 
 # known TARGET LOG: the known-bugs entry whose location the log's
-# sanitizer summary names; false when none.
+# sanitizer summary (or "fuzz property failed: NAME") names; false when none.
 known() {
-	loc=$(sed -n 's/^SUMMARY: [A-Za-z]*Sanitizer: [a-z-]* \([^ ]*\).*/\1/p' "$2" | head -1)
+	loc=$(sed -n -e 's/^SUMMARY: [A-Za-z]*Sanitizer: [a-z-]* \([^ ]*\).*/\1/p' \
+		-e 's/^fuzz property failed: \([^:]*\):.*/property:\1/p' "$2" | head -1)
 	[ -n "$loc" ] || return 1
 	while read -r kt kl rest; do
 		case $kt in ''|'#'*) continue ;; esac

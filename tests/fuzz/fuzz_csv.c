@@ -138,8 +138,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FILE *out = fopen("/dev/null", "w");
 		struct bb_writer *w = bb_writer_stream(&ctx, out, cols, 10);
 		struct bb_rec *rec;
-		long n = 0;
+		long n = 0, last = 0;
 		while (bb_reader_next(r, &rec) > 0) {
+			/* what the reader promises of the records it hands out */
+			if (rec->line < 1 || rec->line < last || rec->nf < 1)
+				abort();
+			last = rec->line;
+			for (int i = 0; i < rec->nf; i++)
+				if (strlen(rec->f[i]) > BB_FIELD_MAX ||
+				    !bb_utf8_valid(rec->f[i], strlen(rec->f[i])))
+					abort();
 			const char *vals[10];
 			for (int i = 0; i < 10; i++)
 				vals[i] = bb_get(r, rec, cols[i]);

@@ -11,6 +11,14 @@
 
 #include "isbt128.h"
 
+/* A broken property: named on stderr (tests/fuzz/known-bugs matches the
+ * name), then a crash for libFuzzer. */
+static void fail(const char *what, const char *input)
+{
+	fprintf(stderr, "fuzz property failed: %s: input '%s'\n", what, input);
+	abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size > 4096)
@@ -31,11 +39,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&e, 0, sizeof e);
 	if (isbt_din_parse(s, din, &had_k, &e) == 0) {
 		if (strlen(din) != ISBT_DIN_LEN)
-			abort();
+			fail("din-parse-length", s);
 		if (isbt_din_check(din, ISBT_DIN_LEN, 0, &e) != 0)
-			abort();
+			fail("din-parse-check", s);
 		if (!isbt_din_k(din))
-			abort();
+			fail("din-parse-k", s);
 		char ds[64], flags[3];
 		isbt_flag3(din, flags);
 		int n = isbt_gen_din(din, flags, ds, sizeof ds);
@@ -43,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			struct isbt_scan back;
 			if (isbt_scan(ds, (size_t)n, &back, &e) != 0 ||
 			    strcmp(back.din, din))
-				abort();
+				fail("din-generate-scan", s);
 		}
 		char text[64];
 		isbt_din_text(din, text, sizeof text);

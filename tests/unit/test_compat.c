@@ -402,5 +402,15 @@ int main(void)
 		strlen("recipient,component,donor,rank\nA,RBC,Q,identical\n"),
 		&why) == -1, "bad donor group refused");
 	compat_rules_free(&bad);
+
+	const char *quoted = "antibody,antigen,significant,source\n"
+		"anti-E,E,1,\"rules 5, \"\"HTR\"\"\"\n\"anti-c\",c,0,x\n";
+	compat_rules_init(&bad);
+	T_OK(compat_rules_load_csv(&bad, "antibodies", quoted, strlen(quoted),
+				   &why) == 0, "quoted CSV fields");
+	T_INTEQ(bad.nab, 2);
+	T_STREQ(bad.ab[1].antibody, "anti-c");
+	T_INTEQ(bad.ab[1].significant, 0);
+	compat_rules_free(&bad);
 	return t_done();
 }

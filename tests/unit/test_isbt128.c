@@ -94,6 +94,12 @@ static void test_negative(void)
 	T_OK(isbt_din_parse("=A99992112345601", din, NULL, &e) == 0,
 	     "=DIN flags");
 	T_STREQ(din, "A999921123456");
+	/* 16 characters of other structures are not a DIN (fuzz) */
+	T_OK(isbt_din_parse("=%15M0=<NLM2E279", din, NULL, &e) < 0,
+	     "=%...=<... is not a DIN");
+	T_OK(isbt_din_parse("=%6200=<E1234V00", din, NULL, &e) < 0,
+	     "blood group + product is not a DIN");
+	T_STREQ(e.why, "not a DIN (=DIN and flags)");
 	T_OK(isbt_scan("=A9999211234560I", 16, &s, &e) < 0, "flag I refused");
 	T_INTEQ(e.pos, 16);
 	T_OK(isbt_scan("=A99992112345", 13, &s, &e) < 0, "short DS001");
