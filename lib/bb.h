@@ -73,6 +73,11 @@ struct bb_ctx {
 	int db_writable;
 	struct bb_stmt_cache *stmts;
 	struct bb_regex_cache *regex;
+	/* Output written inside a write transaction is held back until the
+	 * commit, so `a --reserve | b` on one database cannot deadlock and
+	 * what is printed is what was done. */
+	int in_write_txn;
+	struct bb_writer *held;	/* closed writers waiting for the commit */
 };
 
 /* ---- ctx.c ---- */

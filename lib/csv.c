@@ -21,7 +21,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "bb.h"
+#include "bb_int.h"
 #include "csv_alias.h"
 
 #define CHUNK (128 * 1024)		/* read size */
@@ -1306,6 +1306,8 @@ struct bb_writer {
 	char *line;
 	size_t len, cap;
 	int werr;		/* errno of the first failed write */
+	FILE *hold;		/* rows written inside a write transaction */
+	struct bb_writer *next;	/* in ctx->held once closed */
 };
 
 static void wput(struct bb_writer *w, const char *s, size_t n)
@@ -1383,10 +1385,35 @@ static void put_json_string(struct bb_writer *w, const char *s)
 	wputc(w, '"');
 }
 
+/* Copy what was held back to the real output. */
+static void release_hold(struct bb_writer *w)
+{
+	char buf[65536];
+	size_t n;
+
+	if (!w->hold)
+		return;
+	rewind(w->hold);
+	while ((n = fread(buf, 1, sizeof buf, w->hold)) > 0 && !ferror(w->fp))
+		if (fwrite(buf, 1, n, w->fp) != n && !w->werr)
+			w->werr = errno ? errno : EIO;
+	fclose(w->hold);
+	w->hold = NULL;
+}
+
 static void flush_line(struct bb_writer *w)
 {
-	if (w->len && !ferror(w->fp) &&
-	    fwrite(w->line, 1, w->len, w->fp) != w->len && !w->werr)
+	FILE *fp = w->fp;
+
+	if (w->ctx->in_write_txn) {
+		if (!w->hold && !(w->hold = tmpfile()) && !w->werr)
+			w->werr = errno ? errno : EIO;
+		fp = w->hold ? w->hold : w->fp;
+	} else {
+		release_hold(w);
+	}
+	if (w->len && !ferror(fp) &&
+	    fwrite(w->line, 1, w->len, fp) != w->len && !w->werr)
 		w->werr = errno ? errno : EIO;
 	w->len = 0;
 }
@@ -1463,14 +1490,39 @@ void bb_writer_row(struct bb_writer *w, const char *const *vals)
 		put_row(w, vals);
 }
 
-int bb_writer_close(struct bb_writer *w)
+static int writer_finish(struct bb_writer *w)
 {
-	if (!w)
-		return BB_ESYS;
+	release_hold(w);
 	int rc = close_out(w->ctx, w->fp, w->own, w->werr);
 	free(w->cols);
 	free(w->line);
 	free(w);
+	return rc;
+}
+
+int bb_writer_close(struct bb_writer *w)
+{
+	if (!w)
+		return BB_ESYS;
+	if (w->hold && w->ctx->in_write_txn) {
+		/* finished at the commit or rollback */
+		w->next = w->ctx->held;
+		w->ctx->held = w;
+		return BB_OK;
+	}
+	return writer_finish(w);
+}
+
+int bb_writers_release(struct bb_ctx *ctx)
+{
+	int rc = BB_OK;
+
+	while (ctx->held) {
+		struct bb_writer *w = ctx->held;
+		ctx->held = w->next;
+		if (writer_finish(w) != BB_OK)
+			rc = BB_ESYS;
+	}
 	return rc;
 }
 

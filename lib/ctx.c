@@ -14,6 +14,8 @@ void bb_ctx_init(struct bb_ctx *ctx, const char *prog)
 
 void bb_ctx_free(struct bb_ctx *ctx)
 {
+	ctx->in_write_txn = 0;
+	bb_writers_release(ctx);
 	bb_stmt_cache_free(ctx);
 	if (ctx->db) {
 		sqlite3_close(ctx->db);

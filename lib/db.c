@@ -184,23 +184,35 @@ static void reset_all(struct bb_ctx *ctx)
 
 int bb_db_begin(struct bb_ctx *ctx)
 {
-	return bb_exec_script(ctx, ctx->db_writable ? "BEGIN IMMEDIATE"
-						    : "BEGIN");
+	int rc = bb_exec_script(ctx, ctx->db_writable ? "BEGIN IMMEDIATE"
+						      : "BEGIN");
+
+	if (rc == BB_OK && ctx->db_writable)
+		ctx->in_write_txn = 1;
+	return rc;
+}
+
+/* End of the transaction: output held back by the writers goes out. */
+static int end_txn(struct bb_ctx *ctx)
+{
+	ctx->in_write_txn = 0;
+	return bb_writers_release(ctx);
 }
 
 int bb_db_commit(struct bb_ctx *ctx)
 {
 	reset_all(ctx);
 	if (ctx->dry_run || ctx->stop) {
-		bb_db_rollback(ctx);
-		return BB_OK;
+		if (!sqlite3_get_autocommit(ctx->db))
+			sqlite3_exec(ctx->db, "ROLLBACK", NULL, NULL, NULL);
+		return end_txn(ctx);
 	}
 	if (sqlite3_exec(ctx->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		int rc = bb_db_error(ctx, "commit failed, nothing was changed");
 		bb_db_rollback(ctx);
 		return rc;
 	}
-	return BB_OK;
+	return end_txn(ctx);
 }
 
 void bb_db_rollback(struct bb_ctx *ctx)
@@ -208,6 +220,7 @@ void bb_db_rollback(struct bb_ctx *ctx)
 	reset_all(ctx);
 	if (ctx->db && !sqlite3_get_autocommit(ctx->db))
 		sqlite3_exec(ctx->db, "ROLLBACK", NULL, NULL, NULL);
+	end_txn(ctx);
 }
 
 static sqlite3_stmt *cached(struct bb_ctx *ctx, const char *sql)

@@ -152,7 +152,7 @@ struct bt_acc {
 static double now_secs(void)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);	/* CPU: the machine may be busy */
 	return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 

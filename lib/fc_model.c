@@ -376,7 +376,7 @@ static void cal_build(struct calmodel *cm, const struct fc_cal *cal)
 				cm->off[d] = 1;
 		}
 	}
-	for (i = 0; cal && i < cal->n; i++) {
+	for (i = 0; cal && tun("FC_INLIEU", 1) > 0 && i < cal->n; i++) {
 		if (!maxlen[cal->name[i]] || cal->len[i] > offmax)
 			continue;
 		int lastd = cal->day[i] + cal->len[i] - 1;

@@ -1,6 +1,6 @@
 #!/bin/sh
 # concurrency.test.sh - programs at the same time on one database (SPEC 3.4,
-# issue 7): a donor import, a unit receipt, the nightly sweep, stock
+# issue 7): two donor imports, a unit receipt, the nightly sweep, stock
 # reports and two `crossmatch select --reserve` runs competing for the same
 # A RhD+ red cells.  No run may fail on a lock, no row may be lost or
 # doubled, and no unit may be reserved twice.  ROUNDS=1 (STRESS=1: 5).
@@ -40,12 +40,15 @@ round() {	# R
 	rm -f "$w/stock.csv.b"
 	awk 'BEGIN { print "donor_id,name,sex,birth_date,abo"
 		for (i = 0; i < 3000; i++) printf "X%06d,N,F,1990-01-01,A+\n", i }' > "$w/donors.csv"
+	sed 's/^X/Y/' "$w/donors.csv" > "$w/donors2.csv"
 	units 5001 1000 AB pos '2026-12-20 23:59' > "$w/new.csv"
 	requests RA P001 > "$w/ra.csv"
 	requests RB P008 > "$w/rb.csv"
 
 	donor-register import "$w/donors.csv" >"$w/o.import" 2>"$w/e.import" &
 	p1=$!
+	donor-register import "$w/donors2.csv" >"$w/o.import2" 2>"$w/e.import2" &
+	p7=$!
 	unit-label receive --location NEW "$w/new.csv" >"$w/o.receive" 2>"$w/e.receive" &
 	p2=$!
 	crossmatch select --reserve "$w/ra.csv" >"$w/o.sela" 2>"$w/e.sela" &
@@ -59,6 +62,7 @@ round() {	# R
 	p6=$!
 	bad=
 	wait $p1; [ $? = 0 ] || bad="$bad import:$(head -1 "$w/e.import")"
+	wait $p7; [ $? = 0 ] || bad="$bad second import:$(head -1 "$w/e.import2")"
 	wait $p2; [ $? = 0 ] || bad="$bad receive:$(head -1 "$w/e.receive")"
 	wait $p3; s=$?; [ $s = 0 ] || [ $s = 4 ] || bad="$bad select A ($s):$(head -1 "$w/e.sela")"
 	wait $p4; s=$?; [ $s = 0 ] || [ $s = 4 ] || bad="$bad select B ($s):$(head -1 "$w/e.selb")"
@@ -70,6 +74,10 @@ round() {	# R
 	# nothing lost, nothing doubled
 	[ "$(q "SELECT count(*) FROM donors WHERE donor_id LIKE 'X%'")" = 3000 ] ||
 		bad="$bad donors:$(q "SELECT count(*) FROM donors WHERE donor_id LIKE 'X%'")"
+	[ "$(q "SELECT count(*) FROM donors WHERE donor_id LIKE 'Y%'")" = 3000 ] ||
+		bad="$bad second import:$(q "SELECT count(*) FROM donors WHERE donor_id LIKE 'Y%'")"
+	[ "$(q "SELECT count(*) FROM unit_events e JOIN units u USING (din, product_code) WHERE u.location = 'NEW'")" = 1000 ] ||
+		bad="$bad receive events:$(q "SELECT count(*) FROM unit_events e JOIN units u USING (din, product_code) WHERE u.location = 'NEW'")"
 	[ "$(q "SELECT count(*) FROM units WHERE location = 'NEW'")" = 1000 ] ||
 		bad="$bad received:$(q "SELECT count(*) FROM units WHERE location = 'NEW'")"
 	[ "$(q "SELECT count(*) FROM units WHERE location = 'OLD' AND status = 'expired'")" = 50 ] ||
@@ -85,7 +93,7 @@ round() {	# R
 	[ "$res" -gt 0 ] || bad="$bad nothing reserved"
 	bloodbank check >"$w/check" 2>&1 || bad="$bad check:$(grep -v ',ok,' "$w/check" | head -2)"
 	if [ -z "$bad" ]; then
-		echo "ok - concurrency round $1: import, receive, sweep, 5 reports, 2 competing selections ($res units reserved, none twice), no lock failure"
+		echo "ok - concurrency round $1: 2 imports, receive, sweep, 5 reports, 2 competing selections ($res units reserved, none twice), no lock failure"
 	else
 		echo "not ok - concurrency round $1:$bad"
 	fi
