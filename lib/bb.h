@@ -244,6 +244,8 @@ void bb_db_rollback(struct bb_ctx *ctx);
  * 'D' bb_time as "YYYY-MM-DD".
  * bb_sql() returns the bound statement ready to step (NULL on error,
  * reported); bb_exec() steps it to completion and returns BB_OK/BB_ESYS.
+ * Strings are bound in place, not copied: keep them unchanged until the
+ * statement has been stepped to the end or reset.
  */
 sqlite3_stmt *bb_sql(struct bb_ctx *ctx, const char *sql, const char *types,
 		     ...);

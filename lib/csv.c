@@ -1009,6 +1009,10 @@ int bb_reader_columns(struct bb_reader *r, const char *const *cols,
 
 int bb_reader_col(const struct bb_reader *r, const char *canonical)
 {
+	/* callers pass the same literals they declared: try identity first */
+	for (int i = 0; i < r->ncols; i++)
+		if (r->cols[i] == canonical)
+			return r->colidx[i];
 	for (int i = 0; i < r->ncols; i++)
 		if (!strcmp(r->cols[i], canonical))
 			return r->colidx[i];

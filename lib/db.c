@@ -147,7 +147,9 @@ int bb_db_open(struct bb_ctx *ctx, int mode)
 		}
 		flags = SQLITE_OPEN_READONLY;
 	}
-	if (sqlite3_open_v2(ctx->db_path, &ctx->db, flags, NULL) != SQLITE_OK) {
+	/* one connection per process, used by one thread: no mutexes */
+	if (sqlite3_open_v2(ctx->db_path, &ctx->db, flags | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
 		int rc = bb_db_error(ctx, "cannot open");
 		sqlite3_close(ctx->db);
 		ctx->db = NULL;
@@ -250,8 +252,12 @@ static sqlite3_stmt *cached(struct bb_ctx *ctx, const char *sql)
 	return st;
 }
 
+/* Text arguments are bound in place (SQLITE_STATIC), not copied: the
+ * import path binds millions of them.  So a string given to bb_sql() must
+ * stay as it is until the caller has finished stepping the statement. */
 static sqlite3_stmt *vbind(struct bb_ctx *ctx, const char *sql,
-			   const char *types, va_list ap)
+			   sqlite3_destructor_type keep, const char *types,
+			   va_list ap)
 {
 	sqlite3_stmt *st = ctx->db ? cached(ctx, sql) : NULL;
 	char buf[17];
@@ -260,7 +266,8 @@ static sqlite3_stmt *vbind(struct bb_ctx *ctx, const char *sql,
 	if (!st)
 		return NULL;
 	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	if (sqlite3_bind_parameter_count(st) != (int)strlen(types ? types : ""))
+		sqlite3_clear_bindings(st);
 	for (const char *t = types; t && *t; t++, i++) {
 		const char *s;
 		bb_time tm;
@@ -272,7 +279,7 @@ static sqlite3_stmt *vbind(struct bb_ctx *ctx, const char *sql,
 			if (!s || (!*s && *t == 's'))
 				sqlite3_bind_null(st, i);
 			else
-				sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+				sqlite3_bind_text(st, i, s, -1, keep);
 			break;
 		case 'i': sqlite3_bind_int64(st, i, va_arg(ap, int64_t)); break;
 		case 'I': sqlite3_bind_int(st, i, va_arg(ap, int)); break;
@@ -303,7 +310,7 @@ sqlite3_stmt *bb_sql(struct bb_ctx *ctx, const char *sql, const char *types,
 	sqlite3_stmt *st;
 
 	va_start(ap, types);
-	st = vbind(ctx, sql, types, ap);
+	st = vbind(ctx, sql, SQLITE_STATIC, types, ap);
 	va_end(ap);
 	return st;
 }
@@ -325,7 +332,7 @@ int bb_exec(struct bb_ctx *ctx, const char *sql, const char *types, ...)
 	int rc;
 
 	va_start(ap, types);
-	st = vbind(ctx, sql, types, ap);
+	st = vbind(ctx, sql, SQLITE_STATIC, types, ap);
 	va_end(ap);
 	if (!st)
 		return BB_ESYS;

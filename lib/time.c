@@ -163,14 +163,38 @@ int bb_parse_time(const char *s, bb_time *t, const char **why)
 	return 0;
 }
 
+/* Digits by hand: dates are formatted for every imported row. */
+static char *put2(char *p, int v)
+{
+	*p++ = (char)('0' + v / 10 % 10);
+	*p++ = (char)('0' + v % 10);
+	return p;
+}
+
+static char *put_date(char *p, int y, int m, int d)
+{
+	if (y < 0 || y > 9999)
+		y = y < 0 ? 0 : 9999;
+	p = put2(p, y / 100);
+	p = put2(p, y % 100);
+	*p++ = '-';
+	p = put2(p, m);
+	*p++ = '-';
+	return put2(p, d);
+}
+
 char *bb_fmt_time(bb_time t, char buf[static 17])
 {
 	int y, m, d, h, mi;
+	char *p;
 
 	bb_split_time(t, &y, &m, &d, &h, &mi, NULL);
-	if (y < 0 || y > 9999)
-		y = y < 0 ? 0 : 9999;
-	snprintf(buf, 17, "%04d-%02d-%02d %02d:%02d", y, m, d, h, mi);
+	p = put_date(buf, y, m, d);
+	*p++ = ' ';
+	p = put2(p, h);
+	*p++ = ':';
+	p = put2(p, mi);
+	*p = '\0';
 	return buf;
 }
 
@@ -179,9 +203,7 @@ char *bb_fmt_date(bb_time t, char buf[static 11])
 	int y, m, d;
 
 	bb_split_time(t, &y, &m, &d, NULL, NULL, NULL);
-	if (y < 0 || y > 9999)
-		y = y < 0 ? 0 : 9999;
-	snprintf(buf, 11, "%04d-%02d-%02d", y, m, d);
+	*put_date(buf, y, m, d) = '\0';
 	return buf;
 }
 

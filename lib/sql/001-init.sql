@@ -1,4 +1,6 @@
--- 001-init.sql: the core schema (SPEC 4).  Times are local wall-clock text
+-- 001-init.sql: the core schema (SPEC 4).  On the import path (donors,
+-- donations) CHECKs are written as OR chains: an IN list costs a temporary
+-- b-tree per inserted row.  Times are local wall-clock text
 -- 'YYYY-MM-DD HH:MM', dates 'YYYY-MM-DD'; both sort and compare as text.
 -- Migrations are applied in file-name order; PRAGMA user_version counts them.
 
@@ -6,10 +8,10 @@ CREATE TABLE donors (
 	donor_id	TEXT PRIMARY KEY,
 	national_id	TEXT UNIQUE,
 	name		TEXT,
-	sex		TEXT NOT NULL CHECK (sex IN ('M','F')),
+	sex		TEXT NOT NULL CHECK (sex = 'M' OR sex = 'F'),
 	birth_date	TEXT NOT NULL,
-	abo		TEXT CHECK (abo IN ('O','A','B','AB')),
-	rhd		TEXT CHECK (rhd IN ('pos','neg')),
+	abo		TEXT CHECK (abo = 'O' OR abo = 'A' OR abo = 'B' OR abo = 'AB'),
+	rhd		TEXT CHECK (rhd = 'pos' OR rhd = 'neg'),
 	phone		TEXT,
 	region		TEXT,
 	registered	TEXT,
@@ -22,7 +24,7 @@ CREATE TABLE donations (
 	din		TEXT UNIQUE,		-- NULL until unit-label assign
 	donor_id	TEXT NOT NULL REFERENCES donors (donor_id),
 	collected_at	TEXT NOT NULL,
-	kind		TEXT NOT NULL CHECK (kind IN ('WB','PLT','PLS','DRBC')),
+	kind		TEXT NOT NULL CHECK (kind = 'WB' OR kind = 'PLT' OR kind = 'PLS' OR kind = 'DRBC'),
 	volume_ml	REAL NOT NULL,
 	site		TEXT,
 	hb_g_l		REAL,
@@ -34,7 +36,7 @@ CREATE TABLE donations (
 	checked		INTEGER NOT NULL DEFAULT 1,	-- 0: --no-check back-load
 	UNIQUE (donor_id, collected_at)
 );
-CREATE INDEX donations_donor ON donations (donor_id, collected_at);
+-- (donor_id, collected_at) lookups use the UNIQUE constraint's index.
 CREATE INDEX donations_time ON donations (collected_at);
 
 -- Pre-donation checks that refused a donation (for the deferral rate).
