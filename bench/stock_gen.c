@@ -21,37 +21,8 @@
 #include <string.h>
 #include <sqlite3.h>
 
-static unsigned long long rng = 88172645463325252ULL;
-
-static unsigned rnd(unsigned n)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
-}
-
-static sqlite3 *db;
-
-static void die(const char *what)
-{
-	fprintf(stderr, "stock_gen: %s: %s\n", what, sqlite3_errmsg(db));
-	exit(3);
-}
-
-static void exec(const char *sql)
-{
-	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		die(sql);
-}
-
-static sqlite3_stmt *prep(const char *sql)
-{
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		die(sql);
-	return st;
-}
+#define GEN_PROG "stock_gen"
+#include "gen_common.h"
 
 /* "YYYY-MM-DD HH:MM" of minute m after 2021-01-01 00:00 (via SQLite's
  * date functions once per call would be slow: a small civil calendar). */

@@ -16,29 +16,8 @@
 #include <stdlib.h>
 #include <sqlite3.h>
 
-static unsigned long long rng = 88172645463325252ULL;
-
-static unsigned rnd(unsigned n)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
-}
-
-static sqlite3 *db;
-
-static void die(const char *what)
-{
-	fprintf(stderr, "xm_gen: %s: %s\n", what, sqlite3_errmsg(db));
-	exit(3);
-}
-
-static void exec(const char *sql)
-{
-	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		die(sql);
-}
+#define GEN_PROG "xm_gen"
+#include "gen_common.h"
 
 static const char *abo(void)
 {
@@ -154,12 +133,10 @@ static void patients(void)
 	sqlite3_stmt *st;
 	char id[16];
 
-	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO patients (patient_id, "
-			       "sex, birth_date, abo, rhd, abo_checks, "
-			       "antibodies, requirements, screen) VALUES "
-			       "(?1, ?2, '1970-01-01', ?3, ?4, 2, ?5, ?6, 'neg')",
-			       -1, &st, NULL))
-		die("prepare patients");
+	st = prep("INSERT OR REPLACE INTO patients (patient_id, sex, "
+		  "birth_date, abo, rhd, abo_checks, antibodies, requirements, "
+		  "screen) VALUES (?1, ?2, '1970-01-01', ?3, ?4, 2, ?5, ?6, "
+		  "'neg')");
 	for (int i = 0; i < 1000; i++) {
 		unsigned r = rnd(100);
 		snprintf(id, sizeof id, "BP%04d", i);
@@ -224,12 +201,10 @@ int main(int argc, char **argv)
 	exec("PRAGMA cache_size = -400000");
 	exec("BEGIN");
 	patients();
-	if (sqlite3_prepare_v2(db, "INSERT INTO units (din, product_code, "
-			       "component, abo, rhd, expires_at, status, "
-			       "location, antigens, attributes, units) VALUES "
-			       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1)",
-			       -1, &unit_st, NULL))
-		die("prepare units");
+	unit_st = prep("INSERT INTO units (din, product_code, component, abo, "
+		       "rhd, expires_at, status, location, antigens, "
+		       "attributes, units) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+		       "?8, ?9, ?10, 1)");
 	for (long i = 0; i < 50000; i++) {
 		const char *c = component();
 		unit(i, c, "available", shelf_days(c));

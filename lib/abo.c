@@ -27,6 +27,34 @@ static const char *rhd_word(const char *w)
 	return "neg";
 }
 
+/* The spellings nearly every row uses ("A", "ab+", "O-", "pos") without
+ * PCRE2; the same result as the patterns give.  0 when not one of them. */
+static int abo_plain(const char *s, char abo[static 3], char rhd[static 4])
+{
+	const char *t;
+
+	if (bb_streq_ci(s, "pos") || bb_streq_ci(s, "neg")) {
+		strcpy(rhd, (s[0] | 32) == 'p' ? "pos" : "neg");
+		return 1;
+	}
+	if ((s[0] | 32) == 'a' && (s[1] | 32) == 'b')
+		t = "AB";
+	else if ((s[0] | 32) == 'a')
+		t = "A";
+	else if ((s[0] | 32) == 'b')
+		t = "B";
+	else if ((s[0] | 32) == 'o' || s[0] == '0')
+		t = "O";
+	else
+		return 0;
+	s += t[1] ? 2 : 1;
+	if (*s && (s[1] || (*s != '+' && *s != '-')))
+		return 0;
+	strcpy(abo, t);
+	strcpy(rhd, *s == '+' ? "pos" : *s == '-' ? "neg" : "");
+	return 1;
+}
+
 int bb_abo_parse(struct bb_ctx *ctx, const char *s, char abo[static 3],
 		 char rhd[static 4])
 {
@@ -35,6 +63,8 @@ int bb_abo_parse(struct bb_ctx *ctx, const char *s, char abo[static 3],
 
 	abo[0] = rhd[0] = '\0';
 	if (!s || !*s)
+		return 0;
+	if (abo_plain(s, abo, rhd))
 		return 0;
 	rc = bb_regex_capture(ctx, abo_pattern, s, 2, groups, sizeof g1);
 	if (rc != 1) {

@@ -347,4 +347,37 @@ int bb_parse_num(const char *s, double lo, double hi, double *out);
 char **bb_split_list(const char *s, int *n);
 int bb_utf8_valid(const char *s, size_t n);
 
+/* ---- unit.c ---- */
+/* A row of the units table (SPEC Appendix A "unit"), as text; "" for NULL.
+ * din and product hold an ISBT 128 DIN (13) and product code (8). */
+struct bb_unit {
+	char din[14], product[9];
+	char component[8];
+	char abo[3], rhd[4];
+	char volume_ml[24], units[24];	/* numbers as text, "" = NULL */
+	char collected_at[17], expires_at[17];
+	char status[16];
+	char location[128];
+	char antigens[256];
+	char attributes[256];
+	char parent_din[14], parent_product[9];
+	char reserved_for[64], patient_id[64];
+	bb_time expires;	/* expires_at parsed (bb_unit_expiry), 0 = bad */
+};
+/* Load unit (din, product): 1 found, 0 not found, -1 database error
+ * (reported). */
+int bb_unit_load(struct bb_ctx *ctx, const char *din, const char *product,
+		 struct bb_unit *u);
+/* A unit's expires_at; a date alone lasts to 23:59 of that day.  -1 when
+ * it is not a date/time. */
+int bb_unit_expiry(const char *s, bb_time *t);
+/* Forget the reservation (reserved_for, reserved_at, patient_id) of a
+ * unit that is back in stock ('available'); bb_exec()'s status. */
+int bb_unit_unreserve(struct bb_ctx *ctx, const char *din,
+		      const char *product);
+/* A number as the shortest decimal ("400", "37.5"; "%.10g", NaN = "");
+ * returns buf.  bb_col_num: a REAL column that way (NULL = ""). */
+const char *bb_num_fmt(double v, char *buf, size_t n);
+void bb_col_num(sqlite3_stmt *st, int col, char *buf, size_t n);
+
 #endif

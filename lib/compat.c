@@ -226,6 +226,33 @@ static int add_setting(struct compat_rules *r, int n, const char *const *c,
 	return 0;	/* other programs' settings */
 }
 
+/* The columns of each crossmatch rule table, as in lib/rules/PROFILE/. */
+static const struct {
+	const char *table;
+	const char *const cols[7];
+} table_cols[] = {
+	{ "compat", { "recipient", "component", "donor", "rank", "pref",
+		      "source", NULL } },
+	{ "rhd", { "component", "patient_rhd", "unit_rhd", "rank", "source",
+		   NULL } },
+	{ "antibodies", { "antibody", "antigen", "significant", "source",
+			  NULL } },
+	{ "antigen_freq", { "antigen", "neg_freq", "source", NULL } },
+	{ "emergency_order", { "patient_abo", "patient_rhd", "seq",
+			       "unit_abo", "unit_rhd", "source", NULL } },
+	{ "requirements", { "requirement", "component", "attribute",
+			    "source", NULL } },
+	{ "settings", { "key", "value", "source", NULL } },
+};
+
+const char *const *compat_rules_columns(const char *table)
+{
+	for (size_t i = 0; i < sizeof table_cols / sizeof table_cols[0]; i++)
+		if (!strcmp(table_cols[i].table, table))
+			return table_cols[i].cols;
+	return NULL;
+}
+
 int compat_rules_add(struct compat_rules *r, const char *table, int n,
 		     const char *const *cols, const char *const *vals,
 		     const char **why)
@@ -245,65 +272,6 @@ int compat_rules_add(struct compat_rules *r, const char *table, int n,
 	if (!strcmp(table, "settings"))
 		return add_setting(r, n, cols, vals, why);
 	return *why = "not a crossmatch rule table", -1;
-}
-
-/* Split one CSV line in place into at most max fields (RFC 4180 quoting
- * within the line; rule tables have no multi-line fields). */
-static int split_line(char *line, char **f, int max)
-{
-	char *in = line, *out = line;
-	int n = 0;
-
-	while (n < max) {
-		f[n++] = out;
-		if (*in == '"') {
-			for (in++; *in; in++) {
-				if (*in == '"' && in[1] == '"')
-					*out++ = *in++;
-				else if (*in == '"')
-					break;
-				else
-					*out++ = *in;
-			}
-			if (*in == '"')
-				in++;
-		}
-		while (*in && *in != ',')
-			*out++ = *in++;
-		if (!*in) {
-			*out = '\0';
-			break;
-		}
-		*out++ = '\0';
-		in++;
-	}
-	return n;
-}
-
-int compat_rules_load_csv(struct compat_rules *r, const char *table,
-			  const char *text, size_t len, const char **why)
-{
-	char *buf = bb_xmalloc(len + 1), *line, *save = NULL;
-	char *hdr[16], *f[16];
-	int nh = 0, rc = 0;
-
-	memcpy(buf, text, len);
-	buf[len] = '\0';
-	for (line = strtok_r(buf, "\r\n", &save); line && !rc;
-	     line = strtok_r(NULL, "\r\n", &save)) {
-		if (!nh) {
-			nh = split_line(line, hdr, 16);
-			continue;
-		}
-		int nf = split_line(line, f, 16);
-		if (nf < nh)
-			for (int i = nf; i < nh; i++)
-				f[i] = "";
-		rc = compat_rules_add(r, table, nh, (const char *const *)hdr,
-				      (const char *const *)f, why);
-	}
-	free(buf);
-	return rc;
 }
 
 static const char *or_unknown(const char *s)

@@ -5,8 +5,9 @@
  * RhD-negative patients and electronic-crossmatch eligibility.
  *
  * Pure: the rules are filled from rule_* rows (compat_rules_add), from the
- * database by xm_rules_load() (xm.h) or from CSV text in tests.  Nothing
- * here touches the database or the clock: the caller passes `now`.
+ * database by xm_rules_load() or from CSV text by xm_rules_load_csv()
+ * (xm.h).  Nothing here touches the database or the clock: the caller
+ * passes `now`.
  */
 #ifndef COMPAT_H
 #define COMPAT_H
@@ -115,9 +116,9 @@ void compat_rules_free(struct compat_rules *r);
 int compat_rules_add(struct compat_rules *r, const char *table, int n,
 		     const char *const *cols, const char *const *vals,
 		     const char **why);
-/* A whole CSV text (header + rows, no quoted fields) of one table. */
-int compat_rules_load_csv(struct compat_rules *r, const char *table,
-			  const char *text, size_t len, const char **why);
+/* The column names of rule table `table` (NULL-terminated), NULL when
+ * it is not a crossmatch rule table. */
+const char *const *compat_rules_columns(const char *table);
 
 const char *compat_rank_name(enum compat_rank k);
 enum compat_rank compat_rank_parse(const char *s);

@@ -1312,18 +1312,22 @@ struct bb_writer {
 	int werr;		/* errno of the first failed write */
 	FILE *hold;		/* rows written inside a write transaction */
 	struct bb_writer *next;	/* in ctx->held once closed */
+	unsigned char special[256];	/* NUL, delim, '"', CR, LF: stop a
+					 * CSV field's scan */
 };
 
-static void wput(struct bb_writer *w, const char *s, size_t n)
+/* inline: called for every field and separator of every row written */
+static inline void wput(struct bb_writer *w, const char *s, size_t n)
 {
 	if (n == 0)
 		return;
-	w->line = grow(w->line, &w->cap, w->len + n, 1);
+	if (w->len + n > w->cap)
+		w->line = grow(w->line, &w->cap, w->len + n, 1);
 	memcpy(w->line + w->len, s, n);
 	w->len += n;
 }
 
-static void wputc(struct bb_writer *w, char c)
+static inline void wputc(struct bb_writer *w, char c)
 {
 	if (w->len + 1 > w->cap)
 		w->line = grow(w->line, &w->cap, w->len + 1, 1);
@@ -1332,18 +1336,17 @@ static void wputc(struct bb_writer *w, char c)
 
 static void put_csv_field(struct bb_writer *w, const char *s)
 {
-	size_t n = strlen(s);
+	const char *p = s;
+
+	/* one pass to the end or to the first character to quote */
+	while (!w->special[(unsigned char)*p])
+		p++;
+	size_t n = *p ? strlen(s) : (size_t)(p - s);
 	/* leading/trailing blanks are quoted: unquoted ones are trimmed by
 	 * readers (libcsv, and ours); so is a leading U+FEFF, which a
 	 * reader would take for a BOM at the start of the file */
-	int q = n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' ||
-		      s[n - 1] == '\t' || !strncmp(s, "\xef\xbb\xbf", 3));
-	for (size_t i = 0; i < n && !q; i++)
-		if (s[i] == w->delim || s[i] == '"' || s[i] == '\n' ||
-		    s[i] == '\r') {
-			q = 1;
-			break;
-		}
+	int q = *p || (n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' ||
+		      s[n - 1] == '\t' || !strncmp(s, "\xef\xbb\xbf", 3)));
 	if (!q) {
 		wput(w, s, n);
 		return;
@@ -1460,6 +1463,8 @@ static struct bb_writer *writer_new(struct bb_ctx *ctx, FILE *fp, int own,
 	w->fmt = ctx->out_fmt;
 	w->delim = w->fmt == BB_FMT_TSV ? '\t' :
 		ctx->delim && ctx->delim != '\t' ? ctx->delim : ',';
+	w->special[0] = w->special['"'] = w->special['\n'] = 1;
+	w->special['\r'] = w->special[(unsigned char)w->delim] = 1;
 	w->ncols = ncols;
 	w->cols = bb_xmalloc(((size_t)ncols + 1) * sizeof *w->cols);
 	for (int i = 0; i < ncols; i++)

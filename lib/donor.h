@@ -29,6 +29,11 @@ typedef int (*donor_rec_fn)(struct bb_ctx *ctx, struct bb_reader *r,
 int donor_each_record(struct bb_ctx *ctx, int argc, char **argv, int first,
 		      const char *const *cols, const char *const *required,
 		      donor_rec_fn fn, void *arg);
+/* A batch touches pages of every index in turn: with SQLite's default
+ * 2 MB page cache a 100 k-row batch spills pages to the WAL and writes
+ * them again and again (each spill appends frames).  A bigger cache for
+ * the batch's connection; memory is taken only as pages are used. */
+#define DONOR_BATCH_CACHE "PRAGMA cache_size = -32768"
 /* The exit status at the end of a write batch: commits (or rolls back on
  * --dry-run/--strict stop) and maps rejected rows to BB_EROWS. */
 int donor_finish(struct bb_ctx *ctx, int rc);
@@ -44,6 +49,8 @@ struct donor_hist {
 	struct elig_deferral *def;
 	int ndef, adef;
 	struct elig_donor d;		/* points into the arrays above */
+	int no_deferrals;	/* set by a batch that found the deferrals
+				 * table empty and adds none: skip it */
 };
 void donor_hist_init(struct donor_hist *h);
 void donor_hist_free(struct donor_hist *h);
@@ -58,15 +65,10 @@ void donor_hist_add(struct donor_hist *h, bb_time at, const char *kind,
 
 /* "2026-11-22" of a time for output (11 bytes). */
 const char *donor_date(bb_time t, char buf[static 11]);
-/* Format a number without trailing zeros ("400", "37.5"). */
-const char *donor_num(double v, char *buf, size_t n);
 /* Parse a donation kind: WB, PLT, PLS, DRBC (any case; 全血, 血小板 ...). */
 const char *donor_kind_parse(const char *s);
 /* Parse --on/--from style dates for options; BB_EUSAGE reported. */
 int donor_opt_date(struct bb_ctx *ctx, const char *opt, const char *s,
 		   bb_time *t);
-/* A rule setting (rule_settings), or dflt. */
-const char *donor_setting(struct bb_ctx *ctx, const char *key,
-			  const char *dflt, char *buf, size_t n);
 
 #endif

@@ -420,7 +420,7 @@ int donor_recall(struct bb_ctx *ctx, int argc, char **argv)
 	    elig_rules_load(ctx, &s.rules) != BB_OK)
 		return BB_ESYS;
 	if (!o.quiet)
-		o.quiet = donor_setting(ctx, "recall_quiet", "30d", qbuf, sizeof qbuf);
+		o.quiet = bb_setting(ctx, "recall_quiet", "30d", qbuf, sizeof qbuf);
 	if (bb_parse_dur(o.quiet, &quiet, &why) < 0)
 		return bb_usage_error(ctx, "--not-asked-within '%s': %s", o.quiet, why);
 	donor_hist_init(&s.hist);

@@ -302,7 +302,7 @@ int donor_lookback(struct bb_ctx *ctx, int argc, char **argv)
 	if (bb_db_open(ctx, BB_DB_READ) != BB_OK)
 		return BB_ESYS;
 	if (!win)
-		win = donor_setting(ctx, "lookback_window", "12mo", wbuf, sizeof wbuf);
+		win = bb_setting(ctx, "lookback_window", "12mo", wbuf, sizeof wbuf);
 	if (parse_window(win, &window, &why) < 0)
 		return bb_usage_error(ctx, "--window '%s': %s", win, why);
 	if (din) {
@@ -566,7 +566,7 @@ static int result_row(struct bb_ctx *ctx, struct bb_reader *r,
 			bb_reject(ctx, r, rec, "result", "not a number", res_in);
 			return BB_OK;
 		}
-		result = donor_num(x, val, sizeof val);
+		result = bb_num_fmt(x, val, sizeof val);
 		reactive = x > m->above;
 	} else {
 		if (!(result = serology(res_in))) {
@@ -599,7 +599,7 @@ int donor_results(struct bb_ctx *ctx, int argc, char **argv)
 	    elig_rules_load(ctx, &s.def.rules) != BB_OK ||
 	    load_markers(ctx, &s) != BB_OK)
 		return BB_ESYS;
-	donor_setting(ctx, "lookback_window", "12mo", wbuf, sizeof wbuf);
+	bb_setting(ctx, "lookback_window", "12mo", wbuf, sizeof wbuf);
 	if (parse_window(wbuf, &s.window, &why) < 0)
 		s.window = (struct bb_dur){ 12, BB_MONTH };
 	if (!(s.lookback = bb_writer_open(ctx, lookback_out, 12))) {

@@ -31,6 +31,7 @@ static const char SQL_DIN_OWNER[] =
 static const char SQL_SAME_TIME[] =
 	"SELECT kind, coalesce(din, '') FROM donations "
 	"WHERE donor_id = ?1 AND collected_at = ?2";
+static const char SQL_ANY_DEFERRAL[] = "SELECT 1 FROM deferrals LIMIT 1";
 static const char SQL_DONOR_EXISTS[] =
 	"SELECT 1 FROM donors WHERE donor_id = ?";
 
@@ -263,6 +264,22 @@ static int donate_row(struct bb_ctx *ctx, struct bb_reader *r,
 	return BB_OK;
 }
 
+/* Donate adds no deferrals, and the write transaction keeps others from
+ * adding any: when the table is empty now, it stays empty for the batch
+ * and the donor look-up can leave it out.  -1 on a database error. */
+static int no_deferrals(struct bb_ctx *ctx, struct donor_hist *h)
+{
+	sqlite3_stmt *st = bb_sql(ctx, SQL_ANY_DEFERRAL, "");
+	int rc;
+
+	if (!st)
+		return -1;
+	rc = bb_step(ctx, st);
+	h->no_deferrals = rc == SQLITE_DONE;
+	sqlite3_reset(st);
+	return rc < 0 ? -1 : 0;
+}
+
 int donor_donate(struct bb_ctx *ctx, int argc, char **argv)
 {
 	struct donate_state s = { 0 };
@@ -275,12 +292,13 @@ int donor_donate(struct bb_ctx *ctx, int argc, char **argv)
 
 	if ((rc = bb_args(ctx, argc, argv, opts, &first)) != BB_OK)
 		return rc;
-	if (bb_db_open(ctx, BB_DB_WRITE) != BB_OK)
+	if (bb_db_open(ctx, BB_DB_WRITE) != BB_OK ||
+	    bb_exec_script(ctx, DONOR_BATCH_CACHE) != BB_OK)
 		return BB_ESYS;
 	if (elig_rules_load(ctx, &s.rules) != BB_OK)
 		return BB_ESYS;
 	donor_hist_init(&s.hist);
-	if (bb_db_begin(ctx) != BB_OK) {
+	if (bb_db_begin(ctx) != BB_OK || no_deferrals(ctx, &s.hist) < 0) {
 		rc = BB_ESYS;
 		goto out;
 	}

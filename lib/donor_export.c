@@ -59,7 +59,7 @@ static const struct export_kind kinds[] = {
 static const char *col(sqlite3_stmt *st, int i, char *buf, size_t n)
 {
 	if (sqlite3_column_type(st, i) == SQLITE_FLOAT)
-		return donor_num(sqlite3_column_double(st, i), buf, n);
+		return bb_num_fmt(sqlite3_column_double(st, i), buf, n);
 	return bb_col_text(st, i);
 }
 
@@ -169,7 +169,7 @@ int donor_certificate(struct bb_ctx *ctx, int argc, char **argv)
 	row[0] = bb_col_text(st, 0);
 	row[1] = bb_col_text(st, 1);
 	row[2] = bb_col_text(st, 2);
-	row[3] = donor_num(sqlite3_column_double(st, 3), ml, sizeof ml);
+	row[3] = bb_num_fmt(sqlite3_column_double(st, 3), ml, sizeof ml);
 	for (int i = 4; i < 10; i++)
 		row[i] = bb_col_text(st, i);
 	if (!(w = bb_writer_open(ctx, cert_cols, 10))) {

@@ -38,6 +38,11 @@ static const char SQL_OWNER[] =
 static const char SQL_DUP[] =
 	"SELECT donor_id FROM donors WHERE name = ?1 AND birth_date = ?2 "
 	"AND sex = ?3 AND donor_id <> ?4 LIMIT 1";
+/* The same for a row just inserted, by its rowid: the index donors_dup
+ * holds the rowid, so only a real match reads the table row. */
+static const char SQL_DUP_NEW[] =
+	"SELECT donor_id FROM donors WHERE name = ?1 AND birth_date = ?2 "
+	"AND sex = ?3 AND rowid <> ?4 LIMIT 1";
 
 struct import_state {
 	char today[11];
@@ -124,14 +129,16 @@ static void warn_same(struct bb_ctx *ctx, const struct bb_rec *rec,
  * ephemeral table.) */
 static int warn_duplicate(struct bb_ctx *ctx, struct bb_rec *rec,
 			  const char *id, const char *name, const char *birth,
-			  const char *sex)
+			  const char *sex, int64_t rowid)
 {
 	sqlite3_stmt *st;
 	int rc;
 
 	if (!*name || ctx->quiet)	/* the warning would not show */
 		return BB_OK;
-	if (!(st = bb_sql(ctx, SQL_DUP, "ssss", name, birth, sex, id)))
+	st = rowid ? bb_sql(ctx, SQL_DUP_NEW, "sssi", name, birth, sex, rowid)
+		   : bb_sql(ctx, SQL_DUP, "ssss", name, birth, sex, id);
+	if (!st)
 		return BB_ESYS;
 	rc = bb_step(ctx, st);
 	if (rc == SQLITE_ROW)
@@ -154,6 +161,7 @@ static int import_row(struct bb_ctx *ctx, struct bb_reader *r,
 	char nid[19] = "", sex = 0, nsex = 0, abo[3], rhd[4], birth[11];
 	char registered[11] = "", owner[64];
 	bb_time tb = 0, nbirth = 0, treg;
+	int64_t rowid = 0;	/* of a new donor */
 	int rc;
 
 	if (!id_ok(id))
@@ -221,6 +229,8 @@ static int import_row(struct bb_ctx *ctx, struct bb_reader *r,
 		return BB_ESYS;
 	rc = bb_step(ctx, st);
 	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		rowid = sqlite3_last_insert_rowid(ctx->db);
 	if (rc == SQLITE_CONSTRAINT) {
 		st = bb_sql(ctx, SQL_UPDATE, "ssssssssssss", id, nid, name, sx,
 			    birth, abo, rhd, phone, region, registered, s->today,
@@ -249,7 +259,7 @@ static int import_row(struct bb_ctx *ctx, struct bb_reader *r,
 	if (rc != SQLITE_DONE)
 		return BB_ESYS;
 	s->added++;
-	return warn_duplicate(ctx, rec, id, name, birth, sx);
+	return warn_duplicate(ctx, rec, id, name, birth, sx, rowid);
 }
 
 int donor_import(struct bb_ctx *ctx, int argc, char **argv)
@@ -261,7 +271,8 @@ int donor_import(struct bb_ctx *ctx, int argc, char **argv)
 		return rc;
 	if (bb_db_open(ctx, BB_DB_WRITE) != BB_OK || bb_db_begin(ctx) != BB_OK)
 		return BB_ESYS;
-	if (load_phones(ctx, &s) != BB_OK)
+	if (bb_exec_script(ctx, DONOR_BATCH_CACHE) != BB_OK ||
+	    load_phones(ctx, &s) != BB_OK)
 		return BB_ESYS;
 	bb_fmt_date(ctx->now, s.today);
 	bb_fmt_time(ctx->now, s.stamp);

@@ -172,8 +172,8 @@ static int write_row(struct stats_state *s, const char *label, bb_time a,
 	L(k->young);
 	row[n] = pct(k->young, k->donors, v[n], 32); n++;
 	L(k->wb);
-	row[n] = donor_num(k->wb_ml, v[n], 32); n++;
-	row[n] = donor_num(k->wb_ml / 200.0, v[n], 32); n++;
+	row[n] = bb_num_fmt(k->wb_ml, v[n], 32); n++;
+	row[n] = bb_num_fmt(k->wb_ml / 200.0, v[n], 32); n++;
 	snprintf(v[n], 32, "%.3f", k->wb_ml / 1e6); row[n] = v[n]; n++;
 	L(k->plt);
 	L(k->refusals);
@@ -323,10 +323,10 @@ int donor_stats(struct bb_ctx *ctx, int argc, char **argv)
 	}
 	if (bb_db_open(ctx, BB_DB_READ) != BB_OK || load_stats_markers(ctx, &s))
 		return BB_ESYS;
-	donor_setting(ctx, "donor_young_age", "35", buf, sizeof buf);
+	bb_setting(ctx, "donor_young_age", "35", buf, sizeof buf);
 	if (bb_parse_int(buf, 1, 150, &s.young_age) < 0)
 		s.young_age = 35;
-	donor_setting(ctx, "donor_repeat_window", "12mo", buf, sizeof buf);
+	bb_setting(ctx, "donor_repeat_window", "12mo", buf, sizeof buf);
 	if (bb_parse_dur(buf, &s.repeat_window, &why) < 0)
 		s.repeat_window = (struct bb_dur){ 12, BB_MONTH };
 

@@ -64,21 +64,41 @@ void donor_hist_free(struct donor_hist *h)
 }
 
 /*
- * One statement per donor: the donor, the donations from the window on
- * (and later ones), every deferral, and whether an older donation makes
- * a repeat donor.  Lists come back as ';'-joined 'a|b|c' text: one step
- * instead of four keeps a 1 M-row donate near the speed of a bare insert.
+ * One statement per donor: the donor, one row per donation from the
+ * window on (and later ones; one row of NULLs when none), and every
+ * deferral as ';'-joined 'a|b|c|d' text.  Without the deferrals when the
+ * caller knows the table is empty for the whole batch (h->no_deferrals).
  */
-static const char SQL_DONOR[] =
-	"SELECT sex, birth_date, "
-	"(SELECT group_concat(collected_at || '|' || kind || '|' || volume_ml, ';') "
-	" FROM (SELECT collected_at, kind, volume_ml FROM donations "
-	"  WHERE donor_id = ?1 AND collected_at >= ?2 ORDER BY collected_at)), "
+#define SQL_DONOR_HEAD \
+	"SELECT d.sex, d.birth_date, n.collected_at, n.kind, n.volume_ml, "
+#define SQL_DONOR_TAIL \
+	" FROM donors d LEFT JOIN donations n ON n.donor_id = ?1 " \
+	"AND n.collected_at >= ?2 WHERE d.donor_id = ?1"
+static const char SQL_DONOR[] = SQL_DONOR_HEAD
 	"(SELECT group_concat(code || '|' || start || '|' || coalesce(until, '') "
-	"  || '|' || permanent, ';') FROM deferrals WHERE donor_id = ?1), "
-	"EXISTS (SELECT 1 FROM donations WHERE donor_id = ?1 "
-	" AND collected_at < ?2) "
-	"FROM donors WHERE donor_id = ?1";
+	"  || '|' || permanent, ';') FROM deferrals WHERE donor_id = ?1)"
+	SQL_DONOR_TAIL;
+static const char SQL_DONOR_NODEF[] = SQL_DONOR_HEAD "''" SQL_DONOR_TAIL;
+/* Whether an older donation makes a repeat donor: asked only when the
+ * answer can matter (repeat_matters). */
+static const char SQL_REPEAT[] =
+	"SELECT EXISTS (SELECT 1 FROM donations WHERE donor_id = ?1 "
+	"AND collected_at < ?2)";
+
+/* elig_check() looks at the repeat flag only for a donor older than the
+ * upper limit of an "age" criterion; younger than every such limit, the
+ * flag cannot change a decision. */
+static int repeat_matters(const struct elig_rules *r, bb_time birth,
+			  bb_time on)
+{
+	int age = bb_age_years(birth, on);
+
+	for (int i = 0; i < r->ncrit; i++)
+		if (r->crit[i].has_max && !strcmp(r->crit[i].name, "age") &&
+		    age > r->crit[i].max)
+			return 1;
+	return 0;
+}
 
 static bb_time parse_or_zero(const char *s)
 {
@@ -133,8 +153,8 @@ static int fields(char *s, char **f, int n)
 	return k;
 }
 
-/* Walk a ';'-joined list, calling one of the two parsers per item. */
-static void parse_list(struct donor_hist *h, const char *list, int deferrals)
+/* Walk the ";"-joined deferrals, "code|start|until|permanent" each. */
+static void parse_deferrals(struct donor_hist *h, const char *list)
 {
 	char buf[256], *f[4];
 
@@ -145,17 +165,12 @@ static void parse_list(struct donor_hist *h, const char *list, int deferrals)
 		if (n < sizeof buf) {
 			memcpy(buf, p, n);
 			buf[n] = 0;
-			if (deferrals && fields(buf, f, 4) == 4) {
+			if (fields(buf, f, 4) == 4) {
 				struct elig_deferral *d = new_deferral(h);
 				snprintf(d->code, sizeof d->code, "%s", f[0]);
 				d->start = parse_or_zero(f[1]);
 				d->permanent = atoi(f[3]);
 				d->until = d->permanent ? ELIG_NEVER : parse_or_zero(f[2]);
-			} else if (!deferrals && fields(buf, f, 3) == 3) {
-				struct elig_donation *d = new_donation(h);
-				d->at = parse_or_zero(f[0]);
-				snprintf(d->kind, sizeof d->kind, "%s", f[1]);
-				d->volume_ml = atof(f[2]);
 			}
 		}
 		if (!e)
@@ -170,12 +185,15 @@ int donor_hist_load(struct bb_ctx *ctx, const struct elig_rules *rules,
 	sqlite3_stmt *st;
 	int rc, repeat;
 	size_t n = strlen(id);
+	bb_time start;
 
 	h->ndon = h->ndef = 0;
 	if (n >= sizeof h->donor_id)
 		return 0;
 	memcpy(h->donor_id, id, n + 1);
-	if (!(st = bb_sql(ctx, SQL_DONOR, "st", id, elig_history_start(rules, on))))
+	start = elig_history_start(rules, on);
+	if (!(st = bb_sql(ctx, h->no_deferrals ? SQL_DONOR_NODEF : SQL_DONOR,
+			  "st", id, start)))
 		return -1;
 	rc = bb_step(ctx, st);
 	if (rc != SQLITE_ROW) {
@@ -184,10 +202,29 @@ int donor_hist_load(struct bb_ctx *ctx, const struct elig_rules *rules,
 	}
 	h->sex = bb_col_text(st, 0)[0];
 	h->birth = parse_or_zero(bb_col_text(st, 1));
-	parse_list(h, bb_col_text(st, 2), 0);
-	parse_list(h, bb_col_text(st, 3), 1);
-	repeat = sqlite3_column_int(st, 4);
+	parse_deferrals(h, bb_col_text(st, 5));
+	do {
+		if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
+			struct elig_donation *d = new_donation(h);
+			d->at = parse_or_zero(bb_col_text(st, 2));
+			snprintf(d->kind, sizeof d->kind, "%s", bb_col_text(st, 3));
+			/* as text, as the lists had it: the same rounding */
+			d->volume_ml = atof(bb_col_text(st, 4));
+		}
+	} while ((rc = bb_step(ctx, st)) == SQLITE_ROW);
 	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	repeat = 0;
+	if (repeat_matters(rules, h->birth, on)) {
+		if (!(st = bb_sql(ctx, SQL_REPEAT, "st", id, start)))
+			return -1;
+		rc = bb_step(ctx, st);
+		repeat = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW)
+			return -1;
+	}
 	/* group_concat order is not promised: sort the few donations */
 	for (int i = 1; i < h->ndon; i++)
 		for (int j = i; j > 0 && h->don[j - 1].at > h->don[j].at; j--) {
@@ -220,12 +257,6 @@ const char *donor_date(bb_time t, char buf[static 11])
 	return bb_fmt_date(t, buf);
 }
 
-const char *donor_num(double v, char *buf, size_t n)
-{
-	snprintf(buf, n, "%.10g", v);
-	return buf;
-}
-
 const char *donor_kind_parse(const char *s)
 {
 	static const struct { const char *in, *kind; } k[] = {
@@ -251,18 +282,4 @@ int donor_opt_date(struct bb_ctx *ctx, const char *opt, const char *s,
 		return bb_usage_error(ctx, "--%s '%s': %s (want YYYY-MM-DD)",
 				      opt, s, why);
 	return BB_OK;
-}
-
-const char *donor_setting(struct bb_ctx *ctx, const char *key,
-			  const char *dflt, char *buf, size_t n)
-{
-	static const char sql[] = "SELECT value FROM rule_settings WHERE key = ?";
-	sqlite3_stmt *st = bb_sql(ctx, sql, "s", key);
-
-	snprintf(buf, n, "%s", dflt);
-	if (st && bb_step(ctx, st) == SQLITE_ROW)
-		snprintf(buf, n, "%s", bb_col_text(st, 0));
-	if (st)
-		sqlite3_reset(st);
-	return buf;
 }

@@ -290,9 +290,11 @@ struct calmodel {
 	int nhcol;		/* holiday columns used */
 	unsigned char *hn;	/* per day: number of holiday columns */
 	unsigned char *off;	/* per day: 1 day off (holiday), 2 in lieu */
+	unsigned char *hday;	/* per day: inside a short holiday */
 	int *hc;		/* per day: MAXHCOL column indexes */
 	int nhol;		/* holiday names with effects */
 	int pre, post;		/* days of effect before and after */
+	int dk;			/* day of week x yearly wave pairs */
 };
 
 static int in_period_buckets(int len)
@@ -312,7 +314,7 @@ static void cal_build(struct calmodel *cm, const struct fc_cal *cal)
 	int *base = xcalloc((size_t)nn + 1, sizeof(int));
 	int first = cm->day0, last = cm->day0 + cm->nd - 1;
 
-	cm->hbase = 1 + 6 + 2 * cm->K + 1;	/* + the in-lieu column */
+	cm->hbase = 1 + 6 + 2 * cm->K + 12 * cm->dk + 2;	/* + in lieu, weekend */
 	cm->hn = xcalloc((size_t)cm->nd, 1);
 	cm->off = xcalloc((size_t)cm->nd, 1);
 	cm->hc = xcalloc((size_t)cm->nd * MAXHCOL, sizeof(int));
@@ -390,6 +392,9 @@ static void cal_build(struct calmodel *cm, const struct fc_cal *cal)
 				cm->off[d] = 2;
 		}
 	}
+	cm->hday = xcalloc((size_t)cm->nd, 1);
+	for (i = 0; i < cm->nd; i++)
+		cm->hday[i] = cm->off[i];
 	if (tun("FC_OFFDOW", 0) <= 0)
 		memset(cm->off, 0, (size_t)cm->nd);
 	cm->ncol = cm->hbase + cm->nhcol;
@@ -404,8 +409,13 @@ static int cal_row(const struct calmodel *cm, int d, int *idx, double *val)
 
 	idx[k] = 0;
 	val[k++] = 1;
-	if (cm->off[d] == 2) {
-		idx[k] = cm->hbase - 1;
+	if (cm->off[d] == 2 || (cm->hday[d] == 2 && tun("FC_INL", 1) > 0)) {
+		idx[k] = cm->hbase - 1;	/* the Monday after a Sunday holiday */
+		val[k++] = 1;
+	}
+	/* a holiday on a weekend changes the day less than on a weekday */
+	if (cm->hday[d] == 1 && (w == 0 || w == 6) && tun("FC_HWE", 1) > 0) {
+		idx[k] = cm->hbase - 2;
 		val[k++] = 1;
 	}
 	if (w > 0 && !cm->off[d]) {
@@ -419,6 +429,16 @@ static int cal_row(const struct calmodel *cm, int d, int *idx, double *val)
 		idx[k] = 8 + 2 * j;
 		val[k++] = cos(ang);
 	}
+	/* the weekly pattern changes with the season (school terms) */
+	if (w > 0 && !cm->off[d])
+		for (int j = 0; j < cm->dk; j++) {
+			double ang = 2 * M_PI * (j + 1) * (day / 365.2425);
+			int base = 7 + 2 * cm->K + 12 * j + 2 * (w - 1);
+			idx[k] = base;
+			val[k++] = sin(ang);
+			idx[k] = base + 1;
+			val[k++] = cos(ang);
+		}
 	for (int j = 0; j < cm->hn[d]; j++) {
 		idx[k] = cm->hc[d * MAXHCOL + j];
 		val[k++] = 1;
@@ -567,6 +587,7 @@ static int calendar_method(const double *y, const double *miss, int n, int h,
 	cm.day0 = day0 + start;
 	cm.nd = n + h;
 	cm.pre = (int)tun("FC_PRE", 7);
+	cm.dk = n >= 2 * 365 ? (int)tun("FC_DOWK", 2) : 0;
 	cm.post = (int)tun("FC_POST", 7);
 	cm.K = n >= 2 * 365 ? (int)tun("FC_K", FOURIER_K) : 0;
 	cal_build(&cm, n >= 2 * 365 ? o->cal : NULL);
@@ -769,6 +790,7 @@ static int calendar_method(const double *y, const double *miss, int n, int h,
 	free(cm.hn);
 	free(cm.hc);
 	free(cm.off);
+	free(cm.hday);
 	return 0;
 }
 

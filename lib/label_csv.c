@@ -23,7 +23,7 @@ int label_csv_ncols(void)
 
 void label_csv_row(struct bb_writer *w, const struct ul_label *l)
 {
-	const struct ul_unit *u = &l->u;
+	const struct bb_unit *u = &l->u;
 	char k[2] = { l->k, 0 };
 	const char *v[] = {
 		u->din, u->product, u->component, u->abo, u->rhd, u->volume_ml,

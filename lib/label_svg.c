@@ -106,7 +106,7 @@ static void wrapped(FILE *fp, double x, double y, double size, double step,
 int label_svg(FILE *fp, const struct ul_label *l, int datamatrix,
 	      const char **why)
 {
-	const struct ul_unit *u = &l->u;
+	const struct bb_unit *u = &l->u;
 	char k[2] = { l->k, 0 }, line[96];
 
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"

@@ -9,7 +9,7 @@
 
 int label_text(FILE *fp, const struct ul_label *l)
 {
-	const struct ul_unit *u = &l->u;
+	const struct bb_unit *u = &l->u;
 
 	fprintf(fp, "DIN         %s [%c]", l->din_text, l->k);
 	if (strcmp(l->flags, "00") && isbt_flag_type(l->flags) != ISBT_FLAG_3)

@@ -69,10 +69,11 @@ int label_code128_zpl(const char *data, char *out, size_t n)
 	while (i < total) {
 		run = digit_run(data + i);
 		if (c_mode) {
-			if (run >= 2) {
-				if (put_s(out, n, &len, data + i, 2) < 0)
+			if (run >= 2) {	/* all the pairs of the run at once */
+				size_t k = run & ~(size_t)1;
+				if (put_s(out, n, &len, data + i, k) < 0)
 					return -1;
-				i += 2;
+				i += k;
 				continue;
 			}
 			if (put_s(out, n, &len, ">6", 2) < 0)
@@ -108,7 +109,7 @@ struct zpl {
 	size_t n;
 };
 
-static void app(struct zpl *z, const char *s)
+static inline void app(struct zpl *z, const char *s)
 {
 	size_t k = strlen(s);
 	if (z->n + k < sizeof z->b) {
@@ -118,13 +119,40 @@ static void app(struct zpl *z, const char *s)
 }
 
 /* Non-negative dot counts (0..99999), digits straight into the buffer. */
-static void app_int(struct zpl *z, int v)
+static inline void app_int(struct zpl *z, int v)
 {
+	/* two digits per division: some 65 numbers per label */
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324"
+		"25262728293031323334353637383940414243444546474849"
+		"50515253545556575859606162636465666768697071727374"
+		"75767778798081828384858687888990919293949596979899";
 	char *p = z->b + z->n;
 	if (z->n + 6 >= sizeof z->b)
 		return;
 	if (v < 0)
 		v = 0;
+	if (v < 100000) {
+		int nd = v >= 10000 ? 5 : v >= 1000 ? 4 : v >= 100 ? 3 :
+			 v >= 10 ? 2 : 1;
+		char *q = p + nd;	/* digits from the right */
+		while (v >= 100) {
+			int r = v % 100;
+			v /= 100;
+			q -= 2;
+			q[0] = pairs[2 * r];
+			q[1] = pairs[2 * r + 1];
+		}
+		if (v >= 10) {
+			q[-2] = pairs[2 * v];
+			q[-1] = pairs[2 * v + 1];
+		} else {
+			q[-1] = (char)('0' + v);
+		}
+		z->n += (size_t)nd;
+		return;
+	}
+	/* (no such dot count on a 100 mm label: the low five digits) */
 	if (v >= 10000)
 		*p++ = (char)('0' + v / 10000 % 10);
 	if (v >= 1000)
@@ -214,7 +242,7 @@ static void box(struct zpl *z, double x, double y, double w, double h, int t)
 int label_zpl(FILE *fp, const struct ul_label *l, int dpi, int datamatrix)
 {
 	struct zpl z;
-	const struct ul_unit *u = &l->u;
+	const struct bb_unit *u = &l->u;
 	char k[2] = { l->k, 0 };
 
 	z.dpm = dpi / 25.4;

@@ -45,6 +45,45 @@ int bb_parse_int(const char *s, long lo, long hi, long *out)
 	return 0;
 }
 
+/*
+ * "-ddd.ddd" with at most 15 digits in all, as strtod reads it, without
+ * strtod (a donation row has seven numbers): the digits make an integer
+ * below 2^53 and 10^k (k <= 15) is exact, so the one correctly rounded
+ * division gives strtod's correctly rounded value.  0 when s is not of
+ * that form (strtod decides).
+ */
+static int plain_decimal(const char *s, double *v)
+{
+	static const double p10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6,
+		1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
+	int neg = *s == '-', nd = 0, nf = 0;
+	int64_t m = 0;
+
+	s += neg;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (++nd > 15)
+			return 0;
+		m = m * 10 + (*s - '0');
+	}
+	if (nd == 0)
+		return 0;
+	if (*s == '.') {
+		for (s++; *s >= '0' && *s <= '9'; s++) {
+			if (nd + ++nf > 15)
+				return 0;
+			m = m * 10 + (*s - '0');
+		}
+		if (nf == 0)
+			return 0;
+	}
+	if (*s)
+		return 0;
+	*v = (double)m / p10[nf];
+	if (neg)
+		*v = -*v;
+	return 1;
+}
+
 /* Whole-string finite decimal number in [lo, hi]; 0 or -1. */
 int bb_parse_num(const char *s, double lo, double hi, double *out)
 {
@@ -53,6 +92,12 @@ int bb_parse_num(const char *s, double lo, double hi, double *out)
 
 	if (!s || !*s || isspace((unsigned char)*s))
 		return -1;
+	if (plain_decimal(s, &v)) {
+		if (v < lo || v > hi)
+			return -1;
+		*out = v;
+		return 0;
+	}
 	errno = 0;
 	v = strtod(s, &end);
 	if (errno || *end || end == s || !isfinite(v) || v < lo || v > hi)

@@ -39,11 +39,9 @@ void sweep_actions_free(struct sweep_actions *a)
 	a->n = a->cap = 0;
 }
 
-/* Append an action from a unit row whose columns 0-7 are din,
- * product_code, status, component, abo, rhd, location, expires_at. */
-static struct sweep_action *add_action(struct sweep_actions *a,
-				       sqlite3_stmt *st, const char *to,
-				       const char *reason)
+struct sweep_action *sweep_action_add(struct sweep_actions *a,
+				      sqlite3_stmt *st, const char *to,
+				      const char *reason)
 {
 	struct sweep_action *x;
 
@@ -67,6 +65,20 @@ static struct sweep_action *add_action(struct sweep_actions *a,
 	return x;
 }
 
+int sweep_actions_apply(struct bb_ctx *ctx, struct sweep_actions *a,
+			int from, const char *event, const char *ref)
+{
+	for (int i = from; i < a->n; i++) {
+		struct sweep_action *x = &a->v[i];
+		int rc = bb_unit_set_status(ctx, x->din, x->product, x->from,
+					    x->to, event, x->reason, ref);
+		if (rc == BB_ESYS)
+			return rc;
+		x->skip = rc != BB_OK;
+	}
+	return BB_OK;
+}
+
 bb_time sweep_expiry_time(const char *s)
 {
 	bb_time t;
@@ -81,29 +93,12 @@ bb_time sweep_expiry_time(const char *s)
 	return t;
 }
 
-#define UNIT_COLS "din, product_code, status, component, coalesce(abo, ''),"\
-	" coalesce(rhd, ''), coalesce(location, ''), expires_at"
-
-/* Setting from rule_settings, or dflt. */
-static const char *setting(struct bb_ctx *ctx, const char *key,
-			   const char *dflt, char *buf, size_t n)
-{
-	static const char sql[] = "SELECT value FROM rule_settings WHERE key = ?";
-	sqlite3_stmt *st = bb_sql(ctx, sql, "s", key);
-
-	snprintf(buf, n, "%s", dflt);
-	if (st && bb_step(ctx, st) == SQLITE_ROW)
-		snprintf(buf, n, "%s", bb_col_text(st, 0));
-	if (st)
-		sqlite3_reset(st);
-	return buf;
-}
-
 /* 1. Units of donations with a reactive result whose marker discards. */
 static int step_reactive(struct bb_ctx *ctx, struct sweep_actions *a)
 {
 	static const char sql[] =
-		"SELECT " UNIT_COLS " FROM units u INDEXED BY units_live_expiry"
+		"SELECT " SWEEP_UNIT_COLS
+		" FROM units u INDEXED BY units_live_expiry"
 		" WHERE status IN ('quarantine','available','reserved')"
 		" AND EXISTS (SELECT 1 FROM test_results t"
 		"  LEFT JOIN rule_markers m ON m.marker = t.marker"
@@ -134,21 +129,13 @@ static int step_reactive(struct bb_ctx *ctx, struct sweep_actions *a)
 			first = 0;
 		}
 		sqlite3_reset(m);
-		add_action(a, st, "discarded", reason);
+		sweep_action_add(a, st, "discarded", reason);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return BB_ESYS;
 	/* change after reading: the statement above is done */
-	for (int i = n0; i < a->n; i++) {
-		struct sweep_action *x = &a->v[i];
-		rc = bb_unit_set_status(ctx, x->din, x->product, x->from,
-					x->to, "discard", x->reason, NULL);
-		if (rc == BB_ESYS)
-			return rc;
-		x->skip = rc != BB_OK;
-	}
-	return BB_OK;
+	return sweep_actions_apply(ctx, a, n0, "discard", NULL);
 }
 
 /* Expiry candidates by index range; the exact test is on the parsed
@@ -156,7 +143,7 @@ static int step_reactive(struct bb_ctx *ctx, struct sweep_actions *a)
 static int step_expire(struct bb_ctx *ctx, struct sweep_actions *a)
 {
 	static const char sql[] =
-		"SELECT " UNIT_COLS " FROM units"
+		"SELECT " SWEEP_UNIT_COLS " FROM units"
 		" WHERE status IN ('quarantine','available','reserved')"
 		" AND expires_at <= ? ORDER BY expires_at, din, product_code";
 	char now[17];
@@ -170,22 +157,14 @@ static int step_expire(struct bb_ctx *ctx, struct sweep_actions *a)
 		struct sweep_action *x;
 		snprintf(reason, sizeof reason, "expired:%s",
 			 bb_col_text(st, 7));
-		x = add_action(a, st, "expired", reason);
+		x = sweep_action_add(a, st, "expired", reason);
 		if (x->expiry > ctx->now)
 			a->n--, sweep_action_clear(x);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return BB_ESYS;
-	for (int i = n0; i < a->n; i++) {
-		struct sweep_action *x = &a->v[i];
-		rc = bb_unit_set_status(ctx, x->din, x->product, x->from,
-					x->to, "expire", x->reason, NULL);
-		if (rc == BB_ESYS)
-			return rc;
-		x->skip = rc != BB_OK;
-	}
-	return BB_OK;
+	return sweep_actions_apply(ctx, a, n0, "expire", NULL);
 }
 
 /* The time of the latest earlier run, or 0. */
@@ -210,7 +189,7 @@ static bb_time last_run(struct bb_ctx *ctx)
 static int step_issued(struct bb_ctx *ctx, struct sweep_actions *a)
 {
 	static const char sql[] =
-		"SELECT " UNIT_COLS " FROM units"
+		"SELECT " SWEEP_UNIT_COLS " FROM units"
 		" WHERE status = 'issued' AND expires_at <= ? AND expires_at > ?"
 		" ORDER BY expires_at, din, product_code";
 	char now[17], lo[17];
@@ -231,7 +210,7 @@ static int step_issued(struct bb_ctx *ctx, struct sweep_actions *a)
 		struct sweep_action *x;
 		snprintf(reason, sizeof reason, "expired-issued:%s",
 			 bb_col_text(st, 7));
-		x = add_action(a, st, NULL, reason);
+		x = sweep_action_add(a, st, NULL, reason);
 		if (x->expiry > ctx->now || (last && x->expiry <= last))
 			a->n--, sweep_action_clear(x);
 	}
@@ -244,13 +223,9 @@ static int step_reservations(struct bb_ctx *ctx, struct sweep_actions *a,
 			     struct bb_dur validity)
 {
 	static const char sql[] =
-		"SELECT " UNIT_COLS ", reserved_at, coalesce(reserved_for, '')"
+		"SELECT " SWEEP_UNIT_COLS ", reserved_at, coalesce(reserved_for, '')"
 		" FROM units WHERE status = 'reserved' AND reserved_at < ?"
 		" ORDER BY reserved_at, din, product_code";
-	static const char clear_sql[] =
-		"UPDATE units SET reserved_for = NULL, reserved_at = NULL,"
-		" patient_id = NULL WHERE din = ? AND product_code = ?"
-		" AND status = 'available'";
 	char cut[17], vb[24];
 	sqlite3_stmt *st;
 	int rc, n0 = a->n;
@@ -265,7 +240,7 @@ static int step_reservations(struct bb_ctx *ctx, struct sweep_actions *a,
 		char reason[96];
 		snprintf(reason, sizeof reason, "sample-validity:%s:reserved=%s",
 			 vb, bb_col_text(st, 8));
-		add_action(a, st, "available", reason);
+		sweep_action_add(a, st, "available", reason);
 		refs = bb_xrealloc(refs, (a->n - n0) * sizeof *refs);
 		refs[a->n - n0 - 1] = bb_xstrdup(bb_col_text(st, 9));
 	}
@@ -277,8 +252,8 @@ static int step_reservations(struct bb_ctx *ctx, struct sweep_actions *a,
 					   x->to, "unreserve", x->reason,
 					   *ref ? ref : NULL);
 		if (r == BB_ESYS ||
-		    (r == BB_OK && bb_exec(ctx, clear_sql, "ss", x->din,
-					   x->product) != BB_OK)) {
+		    (r == BB_OK &&
+		     bb_unit_unreserve(ctx, x->din, x->product) != BB_OK)) {
 			rc = -1;
 			break;
 		}
@@ -307,7 +282,7 @@ static int step_due(struct bb_ctx *ctx, struct sweep_actions *a,
 		    bb_time until)
 {
 	static const char sql[] =
-		"SELECT " UNIT_COLS " FROM units"
+		"SELECT " SWEEP_UNIT_COLS " FROM units"
 		" WHERE status IN ('quarantine','available','reserved')"
 		" AND expires_at > ? AND expires_at <= ?";
 	char lo[11], hi[17];
@@ -319,7 +294,7 @@ static int step_due(struct bb_ctx *ctx, struct sweep_actions *a,
 	if (!st)
 		return BB_ESYS;
 	while ((rc = bb_step(ctx, st)) == SQLITE_ROW) {
-		struct sweep_action *x = add_action(a, st, NULL, "due");
+		struct sweep_action *x = sweep_action_add(a, st, NULL, "due");
 		if (x->expiry <= ctx->now || x->expiry > until)
 			a->n--, sweep_action_clear(x);
 	}
@@ -414,14 +389,14 @@ int sweep_cmd_run(struct bb_ctx *ctx, int argc, char **argv)
 
 	if ((rc = bb_db_open(ctx, BB_DB_WRITE)) != BB_OK)
 		return rc;
-	if (bb_parse_dur(setting(ctx, "sample_validity", "3d", buf,
-				 sizeof buf), &validity, &why) != 0) {
+	if (bb_parse_dur(bb_setting(ctx, "sample_validity", "3d", buf,
+				    sizeof buf), &validity, &why) != 0) {
 		bb_err(ctx, "rule setting sample_validity '%s': %s; fix it"
 		       " with 'bloodbank rules import settings'", buf, why);
 		return BB_ESYS;
 	}
-	if (!tol_arg && bb_parse_dur(setting(ctx, "temp_tolerance", "30m",
-					     buf, sizeof buf),
+	if (!tol_arg && bb_parse_dur(bb_setting(ctx, "temp_tolerance", "30m",
+						buf, sizeof buf),
 				     &tolerance, &why) != 0) {
 		bb_err(ctx, "rule setting temp_tolerance '%s': %s", buf, why);
 		return BB_ESYS;

@@ -22,6 +22,19 @@ struct sweep_actions {
 
 void sweep_action_clear(struct sweep_action *x);
 void sweep_actions_free(struct sweep_actions *a);
+/* The unit columns sweep_action_add() reads, in its order. */
+#define SWEEP_UNIT_COLS "din, product_code, status, component,"\
+	" coalesce(abo, ''), coalesce(rhd, ''), coalesce(location, ''),"\
+	" expires_at"
+/* Append an action from a unit row whose columns 0-7 are SWEEP_UNIT_COLS;
+ * to = NULL keeps the status. */
+struct sweep_action *sweep_action_add(struct sweep_actions *a,
+				      sqlite3_stmt *st, const char *to,
+				      const char *reason);
+/* Change the status of the units of actions from..a->n (event and ref as
+ * for bb_unit_set_status); a unit that changed under us is skipped. */
+int sweep_actions_apply(struct bb_ctx *ctx, struct sweep_actions *a,
+			int from, const char *event, const char *ref);
 /* The time a unit is expired: its expiry time, or for a date alone the
  * next midnight (the date is usable through its day); 0 if unreadable. */
 bb_time sweep_expiry_time(const char *s);

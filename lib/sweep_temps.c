@@ -223,9 +223,8 @@ static int quarantine_units(struct bb_ctx *ctx, struct sweep_actions *a,
 			    const struct excursion *e, const char *reason)
 {
 	static const char sql[] =
-		"SELECT din, product_code, status, component,"
-		" coalesce(abo, ''), coalesce(rhd, ''), coalesce(location, ''),"
-		" expires_at FROM units u INDEXED BY units_live_expiry"
+		"SELECT " SWEEP_UNIT_COLS
+		" FROM units u INDEXED BY units_live_expiry"
 		" WHERE status IN ('quarantine','available','reserved')"
 		" AND status != 'quarantine' AND location = ? AND component = ?"
 		" AND coalesce((SELECT min(x.at) FROM unit_events x"
@@ -237,39 +236,12 @@ static int quarantine_units(struct bb_ctx *ctx, struct sweep_actions *a,
 
 	if (!st)
 		return BB_ESYS;
-	while ((rc = bb_step(ctx, st)) == SQLITE_ROW) {
-		struct sweep_action *x;
-		if (a->n == a->cap) {
-			a->cap = a->cap ? a->cap * 2 : 64;
-			a->v = bb_xrealloc(a->v, a->cap * sizeof *a->v);
-		}
-		x = &a->v[a->n++];
-		memset(x, 0, sizeof *x);
-		x->din = bb_xstrdup(bb_col_text(st, 0));
-		x->product = bb_xstrdup(bb_col_text(st, 1));
-		x->from = bb_xstrdup(bb_col_text(st, 2));
-		x->to = bb_xstrdup("quarantine");
-		x->reason = bb_xstrdup(reason);
-		x->component = bb_xstrdup(bb_col_text(st, 3));
-		x->abo = bb_xstrdup(bb_col_text(st, 4));
-		x->rhd = bb_xstrdup(bb_col_text(st, 5));
-		x->location = bb_xstrdup(bb_col_text(st, 6));
-		x->expires = bb_xstrdup(bb_col_text(st, 7));
-		x->expiry = sweep_expiry_time(x->expires);
-	}
+	while ((rc = bb_step(ctx, st)) == SQLITE_ROW)
+		sweep_action_add(a, st, "quarantine", reason);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return BB_ESYS;
-	for (int i = n0; i < a->n; i++) {
-		struct sweep_action *x = &a->v[i];
-		rc = bb_unit_set_status(ctx, x->din, x->product, x->from,
-					x->to, "quarantine", x->reason,
-					location);
-		if (rc == BB_ESYS)
-			return rc;
-		x->skip = rc != BB_OK;
-	}
-	return BB_OK;
+	return sweep_actions_apply(ctx, a, n0, "quarantine", location);
 }
 
 static int sweep_location(struct bb_ctx *ctx, struct sweep_actions *a,

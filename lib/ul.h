@@ -16,33 +16,12 @@ int ul_ship(struct bb_ctx *ctx, int argc, char **argv);
 int ul_print(struct bb_ctx *ctx, int argc, char **argv);
 int ul_products(struct bb_ctx *ctx, int argc, char **argv);
 
-/* A unit record (SPEC Appendix A "unit"), as text. */
+/* The columns of a unit record (struct bb_unit, bb.h) as written. */
 #define UL_UNIT_NCOLS 13
 extern const char *const ul_unit_cols[UL_UNIT_NCOLS + 1];
-struct ul_unit {
-	char din[ISBT_DIN_LEN + 1];
-	char product[ISBT_PRODUCT_LEN + 1];
-	char component[8];
-	char abo[3], rhd[4];
-	char volume_ml[24], units[24];
-	char collected_at[17], expires_at[17];
-	char status[16];
-	char location[128];
-	char antigens[256];
-	char attributes[256];
-	char parent_din[ISBT_DIN_LEN + 1];
-	char parent_product[ISBT_PRODUCT_LEN + 1];
-};
-
-/* 1 found, 0 not found, -1 database error (reported). */
-int ul_unit_load(struct bb_ctx *ctx, const char *din, const char *product,
-		 struct ul_unit *u);
 /* INSERT the unit; BB_OK, BB_EROWS when (din, product) exists, BB_ESYS. */
-int ul_unit_insert(struct bb_ctx *ctx, const struct ul_unit *u);
-void ul_unit_row(struct bb_writer *w, const struct ul_unit *u);
-/* "12.5" for 12.5, "400" for 400.0, "" for NaN/NULL column. */
-void ul_num_text(sqlite3_stmt *st, int col, char *buf, size_t n);
-void ul_fmt_num(double v, char *buf, size_t n);
+int ul_unit_insert(struct bb_ctx *ctx, const struct bb_unit *u);
+void ul_unit_row(struct bb_writer *w, const struct bb_unit *u);
 
 /*
  * Identify the unit a record names: din (13 characters, DIN+K, =DIN flags or
@@ -52,6 +31,14 @@ void ul_fmt_num(double v, char *buf, size_t n);
 int ul_rec_unit_key(struct bb_ctx *ctx, struct bb_reader *r,
 		    struct bb_rec *rec, char din[static ISBT_DIN_LEN + 1],
 		    char product[static ISBT_PRODUCT_LEN + 1]);
+/*
+ * The unit a record names (ul_rec_unit_key), loaded into *u.  It must exist
+ * and its status be one of the ';'-list `statuses`, else the row is
+ * rejected ("unit is STATUS" followed by `not`, e.g. ", not available").
+ * Returns 1 loaded, 0 rejected, -1 database error (reported).
+ */
+int ul_rec_unit(struct bb_ctx *ctx, struct bb_reader *r, struct bb_rec *rec,
+		const char *statuses, const char *not, struct bb_unit *u);
 
 /* Run fn over every record of every operand (stdin when none); req NULL =
  * din and product_code.  txn: begin the batch's transaction at the first
@@ -102,7 +89,7 @@ const char *ul_component(const char *s);
 
 /* The data structures of one label. */
 struct ul_label {
-	struct ul_unit u;
+	struct bb_unit u;
 	char din_ds[24];	/* =DIN ff */
 	char abo_ds[12];	/* =%gg00 */
 	char product_ds[16];	/* =<PDC t ds */
@@ -117,7 +104,7 @@ struct ul_label {
 };
 /* Fill l from u (and the product table when the DB is open).  -1 with
  * *why when the unit cannot be labelled. */
-int ul_label_build(struct bb_ctx *ctx, const struct ul_unit *u,
+int ul_label_build(struct bb_ctx *ctx, const struct bb_unit *u,
 		   const char *flags, struct ul_label *l, const char **why);
 
 /* Label writers (lib/label_*.c). */

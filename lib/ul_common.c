@@ -19,60 +19,7 @@ static void copy(char *dst, size_t n, const char *src)
 	snprintf(dst, n, "%s", src ? src : "");
 }
 
-void ul_fmt_num(double v, char *buf, size_t n)
-{
-	if (isnan(v))
-		buf[0] = 0;
-	else
-		snprintf(buf, n, "%.10g", v);
-}
-
-void ul_num_text(sqlite3_stmt *st, int col, char *buf, size_t n)
-{
-	if (sqlite3_column_type(st, col) == SQLITE_NULL)
-		buf[0] = 0;
-	else
-		ul_fmt_num(sqlite3_column_double(st, col), buf, n);
-}
-
-int ul_unit_load(struct bb_ctx *ctx, const char *din, const char *product,
-		 struct ul_unit *u)
-{
-	sqlite3_stmt *st = bb_sql(ctx,
-		"SELECT din, product_code, component, abo, rhd, volume_ml, "
-		"units, collected_at, expires_at, status, location, antigens, "
-		"attributes, parent_din, parent_product FROM units "
-		"WHERE din = ?1 AND product_code = ?2", "ss", din, product);
-	int rc;
-
-	if (!st)
-		return -1;
-	rc = bb_step(ctx, st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return rc == SQLITE_DONE ? 0 : -1;
-	}
-	memset(u, 0, sizeof *u);
-	copy(u->din, sizeof u->din, bb_col_text(st, 0));
-	copy(u->product, sizeof u->product, bb_col_text(st, 1));
-	copy(u->component, sizeof u->component, bb_col_text(st, 2));
-	copy(u->abo, sizeof u->abo, bb_col_text(st, 3));
-	copy(u->rhd, sizeof u->rhd, bb_col_text(st, 4));
-	ul_num_text(st, 5, u->volume_ml, sizeof u->volume_ml);
-	ul_num_text(st, 6, u->units, sizeof u->units);
-	copy(u->collected_at, sizeof u->collected_at, bb_col_text(st, 7));
-	copy(u->expires_at, sizeof u->expires_at, bb_col_text(st, 8));
-	copy(u->status, sizeof u->status, bb_col_text(st, 9));
-	copy(u->location, sizeof u->location, bb_col_text(st, 10));
-	copy(u->antigens, sizeof u->antigens, bb_col_text(st, 11));
-	copy(u->attributes, sizeof u->attributes, bb_col_text(st, 12));
-	copy(u->parent_din, sizeof u->parent_din, bb_col_text(st, 13));
-	copy(u->parent_product, sizeof u->parent_product, bb_col_text(st, 14));
-	sqlite3_reset(st);
-	return 1;
-}
-
-int ul_unit_insert(struct bb_ctx *ctx, const struct ul_unit *u)
+int ul_unit_insert(struct bb_ctx *ctx, const struct bb_unit *u)
 {
 	sqlite3_stmt *st = bb_sql(ctx,
 		"INSERT INTO units (din, product_code, component, abo, rhd, "
@@ -95,7 +42,7 @@ int ul_unit_insert(struct bb_ctx *ctx, const struct ul_unit *u)
 	return rc == SQLITE_DONE ? BB_OK : BB_ESYS;
 }
 
-void ul_unit_row(struct bb_writer *w, const struct ul_unit *u)
+void ul_unit_row(struct bb_writer *w, const struct bb_unit *u)
 {
 	const char *v[UL_UNIT_NCOLS] = {
 		u->din, u->product, u->component, u->abo, u->rhd,
@@ -136,6 +83,27 @@ int ul_rec_unit_key(struct bb_ctx *ctx, struct bb_reader *r,
 	}
 	memcpy(product, p, ISBT_PRODUCT_LEN + 1);
 	return 0;
+}
+
+int ul_rec_unit(struct bb_ctx *ctx, struct bb_reader *r, struct bb_rec *rec,
+		const char *statuses, const char *not, struct bb_unit *u)
+{
+	char din[ISBT_DIN_LEN + 1], pc[ISBT_PRODUCT_LEN + 1], why[64];
+	int rc;
+
+	if (ul_rec_unit_key(ctx, r, rec, din, pc) < 0)
+		return 0;
+	if ((rc = bb_unit_load(ctx, din, pc, u)) <= 0) {
+		if (rc == 0)
+			bb_reject(ctx, r, rec, "din", "no such unit", din);
+		return rc;
+	}
+	if (!ul_attrs_has(statuses, u->status)) {
+		snprintf(why, sizeof why, "unit is %s%s", u->status, not);
+		bb_reject(ctx, r, rec, "din", why, din);
+		return 0;
+	}
+	return 1;
 }
 
 /* ---- products ---- */

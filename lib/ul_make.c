@@ -98,7 +98,7 @@ static int make_one(struct bb_ctx *ctx, struct bb_reader *r,
 		    struct make_args *a)
 {
 	struct ul_product p;
-	struct ul_unit u;
+	struct bb_unit u;
 	char why[96], ref[80];
 	double units = donation_units(d), vol;
 	bb_time exp;
@@ -161,8 +161,8 @@ static int make_one(struct bb_ctx *ctx, struct bb_reader *r,
 	} else {
 		vol = NAN;
 	}
-	ul_fmt_num(vol, u.volume_ml, sizeof u.volume_ml);
-	ul_fmt_num(units, u.units, sizeof u.units);
+	bb_num_fmt(vol, u.volume_ml, sizeof u.volume_ml);
+	bb_num_fmt(units, u.units, sizeof u.units);
 	rc = ul_expiry(ctx, p.component, p.attributes, p.additive,
 		       d->collected, d->collected, 0, &exp, why, sizeof why);
 	if (rc == BB_ESYS)

@@ -27,7 +27,7 @@ struct mod_args {
 	const char *location;
 	const char *pool_din, *facility;
 	struct bb_writer *w;
-	struct ul_unit *pool;	/* OP_POOL: the parents, collected */
+	struct bb_unit *pool;	/* OP_POOL: the parents, collected */
 	size_t npool;
 	long made;
 };
@@ -38,7 +38,7 @@ static double num(const char *s)
 }
 
 /* Additive of a unit's product ("" when the code is not in the table). */
-static int unit_product(struct bb_ctx *ctx, const struct ul_unit *u,
+static int unit_product(struct bb_ctx *ctx, const struct bb_unit *u,
 			struct ul_product *p)
 {
 	int rc = ul_product_get(ctx, u->product, p);
@@ -48,8 +48,8 @@ static int unit_product(struct bb_ctx *ctx, const struct ul_unit *u,
 }
 
 /* Store a child and log both sides; BB_EROWS after a reject-like warning. */
-static int save_child(struct bb_ctx *ctx, struct ul_unit *c,
-		      const struct ul_unit *parent, const char *event,
+static int save_child(struct bb_ctx *ctx, struct bb_unit *c,
+		      const struct bb_unit *parent, const char *event,
 		      const char *why, struct mod_args *a)
 {
 	char ref[40];
@@ -70,8 +70,8 @@ static int save_child(struct bb_ctx *ctx, struct ul_unit *c,
 	return BB_OK;
 }
 
-static int mark_parent(struct bb_ctx *ctx, const struct ul_unit *p,
-		       const char *event, const struct ul_unit *child)
+static int mark_parent(struct bb_ctx *ctx, const struct bb_unit *p,
+		       const char *event, const struct bb_unit *child)
 {
 	char ref[40];
 	snprintf(ref, sizeof ref, "%s %s", child->din, child->product);
@@ -82,10 +82,10 @@ static int mark_parent(struct bb_ctx *ctx, const struct ul_unit *p,
 }
 
 static int modify_one(struct bb_ctx *ctx, struct bb_reader *r,
-		      struct bb_rec *rec, struct ul_unit *u, struct mod_args *a)
+		      struct bb_rec *rec, struct bb_unit *u, struct mod_args *a)
 {
 	struct ul_product pp, cp;
-	struct ul_unit c = *u;
+	struct bb_unit c = *u;
 	char why[96], msg[400];
 	const char *attr = op_attr[a->op];
 	bb_time collected, original, exp;
@@ -148,11 +148,11 @@ static int modify_one(struct bb_ctx *ctx, struct bb_reader *r,
 }
 
 static int divide_one(struct bb_ctx *ctx, struct bb_reader *r,
-		      struct bb_rec *rec, struct ul_unit *u, struct mod_args *a)
+		      struct bb_rec *rec, struct bb_unit *u, struct mod_args *a)
 {
 	char d = u->product[6], s = u->product[7];
 	double vol = num(u->volume_ml), units = num(u->units);
-	struct ul_unit kids[26];
+	struct bb_unit kids[26];
 	int rc;
 
 	if (!((d == '0' && s == '0') || (d >= 'A' && d <= 'Z' && s == '0'))) {
@@ -167,7 +167,7 @@ static int divide_one(struct bb_ctx *ctx, struct bb_reader *r,
 		return BB_OK;
 	}
 	for (int i = 0; i < a->into; i++) {
-		struct ul_unit *c = &kids[i];
+		struct bb_unit *c = &kids[i];
 		*c = *u;
 		if (d == '0') {
 			c->product[6] = (char)('A' + i);
@@ -176,9 +176,9 @@ static int divide_one(struct bb_ctx *ctx, struct bb_reader *r,
 			c->product[7] = (char)('a' + i);
 		}
 		/* shares to 0.1 ml and 0.01 U */
-		ul_fmt_num(round(vol / (double)a->into * 10) / 10, c->volume_ml,
+		bb_num_fmt(round(vol / (double)a->into * 10) / 10, c->volume_ml,
 			   sizeof c->volume_ml);
-		ul_fmt_num(round(units / (double)a->into * 100) / 100, c->units,
+		bb_num_fmt(round(units / (double)a->into * 100) / 100, c->units,
 			   sizeof c->units);
 		snprintf(c->parent_din, sizeof c->parent_din, "%s", u->din);
 		snprintf(c->parent_product, sizeof c->parent_product, "%s",
@@ -200,24 +200,12 @@ static int modify_row(struct bb_ctx *ctx, struct bb_reader *r,
 		      struct bb_rec *rec, void *arg)
 {
 	struct mod_args *a = arg;
-	struct ul_unit u;
-	char din[ISBT_DIN_LEN + 1], pc[ISBT_PRODUCT_LEN + 1];
+	struct bb_unit u;
 	int rc;
 
-	if (ul_rec_unit_key(ctx, r, rec, din, pc) < 0)
-		return BB_OK;
-	if ((rc = ul_unit_load(ctx, din, pc, &u)) < 0)
-		return BB_ESYS;
-	if (rc == 0) {
-		bb_reject(ctx, r, rec, "din", "no such unit", din);
-		return BB_OK;
-	}
-	if (strcmp(u.status, "available") && strcmp(u.status, "quarantine")) {
-		char why[64];
-		snprintf(why, sizeof why, "unit is %s", u.status);
-		bb_reject(ctx, r, rec, "din", why, din);
-		return BB_OK;
-	}
+	if ((rc = ul_rec_unit(ctx, r, rec, "available;quarantine", "",
+			      &u)) <= 0)
+		return rc < 0 ? BB_ESYS : BB_OK;
 	switch (a->op) {
 	case OP_DIVIDE:
 		return divide_one(ctx, r, rec, &u, a);
@@ -225,7 +213,8 @@ static int modify_row(struct bb_ctx *ctx, struct bb_reader *r,
 		for (size_t i = 0; i < a->npool; i++)
 			if (!strcmp(a->pool[i].din, u.din) &&
 			    !strcmp(a->pool[i].product, u.product)) {
-				bb_reject(ctx, r, rec, "din", "listed twice", din);
+				bb_reject(ctx, r, rec, "din", "listed twice",
+					  u.din);
 				return BB_OK;
 			}
 		if (a->npool && strcmp(a->pool[0].component, u.component)) {
@@ -301,7 +290,7 @@ static int pool_din(struct bb_ctx *ctx, struct mod_args *a,
 
 static int make_pool(struct bb_ctx *ctx, struct mod_args *a)
 {
-	struct ul_unit c;
+	struct bb_unit c;
 	struct ul_product pp, cp;
 	char why[96], msg[400];
 	double vol = 0, units = 0;
@@ -315,7 +304,7 @@ static int make_pool(struct bb_ctx *ctx, struct mod_args *a)
 	}
 	c = a->pool[0];
 	for (size_t i = 0; i < a->npool; i++) {
-		const struct ul_unit *u = &a->pool[i];
+		const struct bb_unit *u = &a->pool[i];
 		vol += num(u->volume_ml);
 		units += num(u->units);
 		same_abo &= !strcmp(u->abo, c.abo);
@@ -346,8 +335,8 @@ static int make_pool(struct bb_ctx *ctx, struct mod_args *a)
 	if ((rc = pool_din(ctx, a, c.din)) != BB_OK)
 		return rc;
 	snprintf(c.product, sizeof c.product, "%sV00", cp.code);
-	ul_fmt_num(vol, c.volume_ml, sizeof c.volume_ml);
-	ul_fmt_num(units, c.units, sizeof c.units);
+	bb_num_fmt(vol, c.volume_ml, sizeof c.volume_ml);
+	bb_num_fmt(units, c.units, sizeof c.units);
 	if (collected)
 		bb_fmt_time(collected, c.collected_at);
 	if (!collected)

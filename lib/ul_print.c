@@ -50,7 +50,7 @@ static void fill_desc(struct bb_ctx *ctx, struct ul_label *l)
 	l->desc_zh[0] = 0;
 }
 
-int ul_label_build(struct bb_ctx *ctx, const struct ul_unit *u,
+int ul_label_build(struct bb_ctx *ctx, const struct bb_unit *u,
 		   const char *flags, struct ul_label *l, const char **why)
 {
 	bb_time exp, col;
@@ -127,7 +127,7 @@ static int canonical_group(const char *abo, const char *rhd)
 
 /* The unit a record names: the database's copy when there is one. */
 static int print_unit(struct bb_ctx *ctx, struct bb_reader *r,
-		      struct bb_rec *rec, struct ul_unit *u)
+		      struct bb_rec *rec, struct bb_unit *u)
 {
 	const char *v;
 	const char *why;
@@ -137,8 +137,8 @@ static int print_unit(struct bb_ctx *ctx, struct bb_reader *r,
 	if (ul_rec_unit_key(ctx, r, rec, u->din, u->product) < 0)
 		return 0;
 	if (ctx->db) {
-		struct ul_unit db;
-		if ((rc = ul_unit_load(ctx, u->din, u->product, &db)) < 0)
+		struct bb_unit db;
+		if ((rc = bb_unit_load(ctx, u->din, u->product, &db)) < 0)
 			return -1;
 		if (rc == 1) {
 			*u = db;
@@ -207,7 +207,7 @@ static int print_row(struct bb_ctx *ctx, struct bb_reader *r,
 		     struct bb_rec *rec, void *arg)
 {
 	struct print_args *a = arg;
-	struct ul_unit u;
+	struct bb_unit u;
 	struct ul_label l;
 	const char *why = "";
 	int rc;

@@ -33,8 +33,8 @@ static int products_export(struct bb_ctx *ctx)
 		const char *v[9];
 		for (int i = 0; i < 9; i++)
 			v[i] = bb_col_text(st, i);
-		ul_num_text(st, 6, vol, sizeof vol);
-		ul_num_text(st, 7, units, sizeof units);
+		bb_col_num(st, 6, vol, sizeof vol);
+		bb_col_num(st, 7, units, sizeof units);
 		v[6] = vol;
 		v[7] = units;
 		bb_writer_row(w, v);
@@ -89,9 +89,9 @@ static int import_row(struct bb_ctx *ctx, struct bb_reader *r,
 	}
 	char vs[24] = "", us[24] = "";
 	if (vol > 0)
-		ul_fmt_num(vol, vs, sizeof vs);
+		bb_num_fmt(vol, vs, sizeof vs);
 	if (units > 0)
-		ul_fmt_num(units, us, sizeof us);
+		bb_num_fmt(units, us, sizeof us);
 	if (bb_exec(ctx, "INSERT OR REPLACE INTO rule_products (product_code, "
 		    "component, attributes, additive, description_en, "
 		    "description_zh, volume_ml, units, source) VALUES (?1, ?2, "

@@ -44,13 +44,13 @@ static int rec_num(struct bb_ctx *ctx, struct bb_reader *r,
 		bb_reject(ctx, r, rec, field, "not a positive number in range", v);
 		return -1;
 	}
-	ul_fmt_num(d, out, n);
+	bb_num_fmt(d, out, n);
 	return 0;
 }
 
 /* Fill u from a unit record; 0, or -1 after rejecting the row. */
 static int unit_from_rec(struct bb_ctx *ctx, struct bb_reader *r,
-			 struct bb_rec *rec, struct ul_unit *u)
+			 struct bb_rec *rec, struct bb_unit *u)
 {
 	struct ul_product p;
 	const char *comp = bb_get(r, rec, "component");
@@ -124,7 +124,7 @@ static int receive_one(struct bb_ctx *ctx, struct bb_reader *r,
 	struct recv_args *a = arg;
 	const char *location = a->location, *status = a->status;
 	struct bb_writer *w = a->w;
-	struct ul_unit u, old;
+	struct bb_unit u, old;
 	const char *loc = location;
 	int rc;
 
@@ -143,7 +143,7 @@ static int receive_one(struct bb_ctx *ctx, struct bb_reader *r,
 	}
 	snprintf(u.location, sizeof u.location, "%s", loc);
 	snprintf(u.status, sizeof u.status, "%s", status);
-	if ((rc = ul_unit_load(ctx, u.din, u.product, &old)) < 0)
+	if ((rc = bb_unit_load(ctx, u.din, u.product, &old)) < 0)
 		return BB_ESYS;
 	if (rc == 1) {
 		/* a unit we shipped comes back */
@@ -162,7 +162,7 @@ static int receive_one(struct bb_ctx *ctx, struct bb_reader *r,
 					status, "received", NULL, u.location);
 		if (rc != BB_OK)
 			return BB_ESYS;
-		if (ul_unit_load(ctx, u.din, u.product, &u) < 0)
+		if (bb_unit_load(ctx, u.din, u.product, &u) < 0)
 			return BB_ESYS;
 		ul_unit_row(w, &u);
 		return BB_OK;
@@ -217,33 +217,21 @@ static int ship_one(struct bb_ctx *ctx, struct bb_reader *r,
 {
 	const char *site = ((struct ship_args *)arg)->site;
 	struct bb_writer *w = ((struct ship_args *)arg)->w;
-	struct ul_unit u;
-	char din[ISBT_DIN_LEN + 1], pc[ISBT_PRODUCT_LEN + 1];
+	struct bb_unit u;
 	int rc;
 
-	if (ul_rec_unit_key(ctx, r, rec, din, pc) < 0)
-		return BB_OK;
-	if ((rc = ul_unit_load(ctx, din, pc, &u)) < 0)
-		return BB_ESYS;
-	if (rc == 0) {
-		bb_reject(ctx, r, rec, "din", "no such unit", din);
-		return BB_OK;
-	}
-	if (strcmp(u.status, "available")) {
-		char why[64];
-		snprintf(why, sizeof why, "unit is %s, not available", u.status);
-		bb_reject(ctx, r, rec, "din", why, din);
-		return BB_OK;
-	}
-	rc = bb_unit_set_status(ctx, din, pc, "available", "shipped",
+	if ((rc = ul_rec_unit(ctx, r, rec, "available", ", not available",
+			      &u)) <= 0)
+		return rc < 0 ? BB_ESYS : BB_OK;
+	rc = bb_unit_set_status(ctx, u.din, u.product, "available", "shipped",
 				"shipped", NULL, site);
 	if (rc == BB_EROWS) {
-		bb_reject(ctx, r, rec, "din", "unit changed meanwhile", din);
+		bb_reject(ctx, r, rec, "din", "unit changed meanwhile", u.din);
 		return BB_OK;
 	}
 	if (rc != BB_OK ||
 	    bb_exec(ctx, "UPDATE units SET location = ?3 WHERE din = ?1 AND "
-		    "product_code = ?2", "sss", din, pc, site) != BB_OK)
+		    "product_code = ?2", "sss", u.din, u.product, site) != BB_OK)
 		return BB_ESYS;
 	snprintf(u.status, sizeof u.status, "shipped");
 	snprintf(u.location, sizeof u.location, "%s", site);
@@ -266,7 +254,7 @@ int ul_ship(struct bb_ctx *ctx, int argc, char **argv)
 		return rc < 0 ? BB_OK : rc;
 	if (!to || !*to)
 		return bb_usage_error(ctx, "ship needs --to SITE");
-	if (strlen(to) >= sizeof ((struct ul_unit *)0)->location)
+	if (strlen(to) >= sizeof ((struct bb_unit *)0)->location)
 		return bb_usage_error(ctx, "--to '%s': too long", to);
 	if ((rc = bb_db_open(ctx, BB_DB_WRITE)) != BB_OK)
 		return rc;

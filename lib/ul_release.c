@@ -44,7 +44,7 @@ static const char *rhd_result(struct bb_ctx *ctx, const char *s)
 }
 
 /* Reasons that hold the unit back ("" when it may be released). */
-static int release_reasons(struct bb_ctx *ctx, const struct ul_unit *u,
+static int release_reasons(struct bb_ctx *ctx, const struct bb_unit *u,
 			   char *why, size_t n)
 {
 	sqlite3_stmt *st;
@@ -142,7 +142,7 @@ static int release_reasons(struct bb_ctx *ctx, const struct ul_unit *u,
 	return 0;
 }
 
-static int release_unit(struct bb_ctx *ctx, struct ul_unit *u,
+static int release_unit(struct bb_ctx *ctx, struct bb_unit *u,
 			struct release_args *a)
 {
 	char why[512];
@@ -173,25 +173,12 @@ static int release_unit(struct bb_ctx *ctx, struct ul_unit *u,
 static int release_row(struct bb_ctx *ctx, struct bb_reader *r,
 		       struct bb_rec *rec, void *arg)
 {
-	struct ul_unit u;
-	char din[ISBT_DIN_LEN + 1], pc[ISBT_PRODUCT_LEN + 1];
+	struct bb_unit u;
 	int rc;
 
-	if (ul_rec_unit_key(ctx, r, rec, din, pc) < 0)
-		return BB_OK;
-	if ((rc = ul_unit_load(ctx, din, pc, &u)) < 0)
-		return BB_ESYS;
-	if (rc == 0) {
-		bb_reject(ctx, r, rec, "din", "no such unit", din);
-		return BB_OK;
-	}
-	if (strcmp(u.status, "quarantine")) {
-		char why[64];
-		snprintf(why, sizeof why, "unit is %s, not in quarantine",
-			 u.status);
-		bb_reject(ctx, r, rec, "din", why, din);
-		return BB_OK;
-	}
+	if ((rc = ul_rec_unit(ctx, r, rec, "quarantine", ", not in quarantine",
+			      &u)) <= 0)
+		return rc < 0 ? BB_ESYS : BB_OK;
 	return release_unit(ctx, &u, arg);
 }
 
@@ -215,8 +202,8 @@ static int release_all(struct bb_ctx *ctx, struct release_args *a)
 	sqlite3_reset(st);
 	rc = rc < 0 ? BB_ESYS : BB_OK;
 	for (size_t i = 0; rc == BB_OK && i < nk; i++) {
-		struct ul_unit u;
-		int got = ul_unit_load(ctx, k[i].din, k[i].pc, &u);
+		struct bb_unit u;
+		int got = bb_unit_load(ctx, k[i].din, k[i].pc, &u);
 		if (got < 0)
 			rc = BB_ESYS;
 		else if (got)

@@ -18,6 +18,12 @@ int xm_history(struct bb_ctx *ctx, int argc, char **argv);
 
 /* Load the compatibility rules from the open database's rule tables. */
 int xm_rules_load(struct bb_ctx *ctx, struct compat_rules *r);
+/* Add the rows of one rule table from CSV text (an embedded
+ * lib/rules/PROFILE/TABLE.csv) read by the core CSV reader; `name` is
+ * shown in messages.  Returns 0, or -1 with *why set. */
+int xm_rules_load_csv(struct bb_ctx *ctx, struct compat_rules *r,
+		      const char *table, const char *name, const void *data,
+		      size_t len, const char **why);
 
 /* A patient row as compat sees it, with the age at `at`.  Returns 1 found,
  * 0 not found, -1 database error (reported). */
@@ -30,25 +36,16 @@ struct xm_patient {
 int xm_patient_load(struct bb_ctx *ctx, const char *id, bb_time at,
 		    struct xm_patient *out);
 
-/* A unit row (live or not).  Strings are owned by the struct. */
-struct xm_unit {
-	char din[32], product[16], component[6], abo[3], rhd[4];
-	char expires_at[17], status[12], location[64];
-	char antigens[256], attributes[256];
-	char reserved_for[64], patient_id[64];
-	bb_time expires;
-};
-int xm_unit_load(struct bb_ctx *ctx, const char *din, const char *product,
-		 struct xm_unit *out);
-void xm_unit_compat(const struct xm_unit *x, struct compat_unit *u);
+/* The unit (din, prod) a record names; the row is rejected when there is
+ * none.  1 loaded, 0 rejected, -1 database error (reported). */
+int xm_rec_unit(struct bb_ctx *ctx, struct bb_reader *rd, struct bb_rec *rec,
+		const char *din, const char *prod, struct bb_unit *u);
+void xm_unit_compat(const struct bb_unit *x, struct compat_unit *u);
 
 /* The product code of a DIN when the unit is the only one with that DIN
  * (issue/return rows may leave product_code empty).  1 found. */
 int xm_unit_sole_product(struct bb_ctx *ctx, const char *din, char *out,
 			 size_t n);
-
-/* A unit's expires_at; a date alone lasts to 23:59 of that day. */
-int xm_expiry(const char *s, bb_time *t);
 
 /* "YYYY-MM-DD HH:MM" field or ctx->now when empty; -1 on a bad value. */
 int xm_time_or_now(struct bb_ctx *ctx, const char *s, bb_time *t,
@@ -66,6 +63,16 @@ typedef int (*xm_row_fn)(struct bb_ctx *ctx, struct bb_reader *rd,
 int xm_each_record(struct bb_ctx *ctx, int argc, char **argv, int first,
 		   const char *const *cols, const char *const *required,
 		   xm_row_fn row, void *arg);
+/* Parse the options, open the database for writing and load the rules:
+ * BB_OK, -1 after --help, else the exit status (reported). */
+int xm_begin(struct bb_ctx *ctx, int argc, char **argv,
+	     const struct bb_opt *opts, int *first, struct compat_rules *r);
+/* xm_each_record() writing to *w, opened on out_cols first and closed
+ * after (a failure to open or close it is BB_ESYS). */
+int xm_each_record_out(struct bb_ctx *ctx, int argc, char **argv, int first,
+		       const char *const *cols, const char *const *required,
+		       xm_row_fn row, void *arg, const char *const *out_cols,
+		       int nout, struct bb_writer **w);
 /* End the batch: rollback on BB_ESYS, else commit; the exit status. */
 int xm_finish(struct bb_ctx *ctx, int rc);
 

@@ -76,6 +76,36 @@ int xm_rules_load(struct bb_ctx *ctx, struct compat_rules *r)
 	return BB_OK;
 }
 
+int xm_rules_load_csv(struct bb_ctx *ctx, struct compat_rules *r,
+		      const char *table, const char *name, const void *data,
+		      size_t len, const char **why)
+{
+	const char *const *cols = compat_rules_columns(table);
+	const char *vals[8];
+	long rejected = ctx->nrejected;
+	struct bb_reader *rd;
+	struct bb_rec *rec;
+	int n = 0, got = 0, rc = 0;
+
+	if (!cols)
+		return *why = "not a crossmatch rule table", -1;
+	while (cols[n])
+		n++;
+	if (!(rd = bb_reader_open_mem(ctx, name, data, len)))
+		return *why = "cannot read the table", -1;
+	if (bb_reader_columns(rd, cols, NULL) != BB_OK)
+		rc = -1, *why = "bad header";
+	while (!rc && (got = bb_reader_next(rd, &rec)) == 1) {
+		for (int i = 0; i < n; i++)
+			vals[i] = bb_get(rd, rec, cols[i]);
+		rc = compat_rules_add(r, table, n, cols, vals, why);
+	}
+	bb_reader_close(rd);
+	if (!rc && (got < 0 || ctx->nrejected != rejected))
+		rc = -1, *why = "malformed CSV row";
+	return rc;
+}
+
 static void split_into(const char *list, char out[][COMPAT_NAME], int *n)
 {
 	int k;
@@ -126,44 +156,18 @@ int xm_patient_load(struct bb_ctx *ctx, const char *id, bb_time at,
 	return 1;
 }
 
-int xm_unit_load(struct bb_ctx *ctx, const char *din, const char *product,
-		 struct xm_unit *out)
+int xm_rec_unit(struct bb_ctx *ctx, struct bb_reader *rd, struct bb_rec *rec,
+		const char *din, const char *prod, struct bb_unit *u)
 {
-	static const char sql[] =
-		"SELECT din, product_code, component, abo, rhd, expires_at, "
-		"status, location, antigens, attributes, reserved_for, "
-		"patient_id FROM units WHERE din = ?1 AND product_code = ?2";
-	sqlite3_stmt *st = bb_sql(ctx, sql, "ss", din, product);
-	int rc;
+	int k = bb_unit_load(ctx, din, prod, u);
 
-	memset(out, 0, sizeof *out);
-	if (!st)
-		return -1;
-	rc = bb_step(ctx, st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return rc == SQLITE_DONE ? 0 : -1;
-	}
-	xm_copy(out->din, sizeof out->din, bb_col_text(st, 0));
-	xm_copy(out->product, sizeof out->product, bb_col_text(st, 1));
-	xm_copy(out->component, sizeof out->component, bb_col_text(st, 2));
-	xm_copy(out->abo, sizeof out->abo, bb_col_text(st, 3));
-	xm_copy(out->rhd, sizeof out->rhd, bb_col_text(st, 4));
-	xm_copy(out->expires_at, sizeof out->expires_at, bb_col_text(st, 5));
-	xm_copy(out->status, sizeof out->status, bb_col_text(st, 6));
-	xm_copy(out->location, sizeof out->location, bb_col_text(st, 7));
-	xm_copy(out->antigens, sizeof out->antigens, bb_col_text(st, 8));
-	xm_copy(out->attributes, sizeof out->attributes, bb_col_text(st, 9));
-	xm_copy(out->reserved_for, sizeof out->reserved_for,
-		bb_col_text(st, 10));
-	xm_copy(out->patient_id, sizeof out->patient_id, bb_col_text(st, 11));
-	if (xm_expiry(out->expires_at, &out->expires))
-		out->expires = 0;
-	sqlite3_reset(st);
-	return 1;
+	if (k == 0)
+		bb_reject(ctx, rd, rec, "din",
+			  "unknown unit (din and product_code)", din);
+	return k;
 }
 
-void xm_unit_compat(const struct xm_unit *x, struct compat_unit *u)
+void xm_unit_compat(const struct bb_unit *x, struct compat_unit *u)
 {
 	u->component = x->component;
 	u->abo = x->abo;
@@ -190,17 +194,6 @@ int xm_unit_sole_product(struct bb_ctx *ctx, const char *din, char *out,
 	}
 	sqlite3_reset(st);
 	return found == 1;
-}
-
-int xm_expiry(const char *s, bb_time *t)
-{
-	const char *why;
-
-	if (bb_parse_time(s, t, &why))
-		return -1;
-	if (strlen(s) == 10)	/* a date alone: to the end of that day */
-		*t += BB_DAY - 60;
-	return 0;
 }
 
 int xm_time_or_now(struct bb_ctx *ctx, const char *s, bb_time *t,
@@ -253,6 +246,34 @@ int xm_each_record(struct bb_ctx *ctx, int argc, char **argv, int first,
 		if (r)
 			rc = r;
 	}
+	return rc;
+}
+
+int xm_begin(struct bb_ctx *ctx, int argc, char **argv,
+	     const struct bb_opt *opts, int *first, struct compat_rules *r)
+{
+	int rc = bb_args(ctx, argc, argv, opts, first);
+
+	if (rc)
+		return rc;
+	if (bb_db_open(ctx, BB_DB_WRITE) || xm_rules_load(ctx, r))
+		return BB_ESYS;
+	return BB_OK;
+}
+
+int xm_each_record_out(struct bb_ctx *ctx, int argc, char **argv, int first,
+		       const char *const *cols, const char *const *required,
+		       xm_row_fn row, void *arg, const char *const *out_cols,
+		       int nout, struct bb_writer **w)
+{
+	int rc;
+
+	if (!(*w = bb_writer_open(ctx, out_cols, nout)))
+		return BB_ESYS;
+	rc = xm_each_record(ctx, argc, argv, first, cols, required, row, arg);
+	if (bb_writer_close(*w) && rc == BB_OK)
+		rc = BB_ESYS;
+	*w = NULL;
 	return rc;
 }
 

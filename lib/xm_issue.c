@@ -69,7 +69,7 @@ static int request_emergency(struct bb_ctx *ctx, const char *request_id)
 
 /* The patient's latest crossmatch of this unit. */
 static void check_crossmatch(struct bb_ctx *ctx, struct issue_state *s,
-			     const char *pid, const struct xm_unit *u,
+			     const char *pid, const struct bb_unit *u,
 			     bb_time issued_at, struct reasons *r,
 			     char *method, size_t n)
 {
@@ -121,7 +121,7 @@ static int identity_ok(struct issue_state *s, struct bb_reader *rd,
 }
 
 static int do_issue(struct bb_ctx *ctx, const char *pid, const char *req,
-		    const struct xm_unit *u, bb_time issued_at, int emergency,
+		    const struct bb_unit *u, bb_time issued_at, int emergency,
 		    const char *method)
 {
 	char reason[48];
@@ -157,7 +157,7 @@ static int issue_row(struct bb_ctx *ctx, struct bb_reader *rd,
 	const char *req = bb_get(rd, rec, "request_id");
 	struct reasons r = { "" };
 	struct xm_patient x;
-	struct xm_unit u;
+	struct bb_unit u;
 	bb_time at;
 	const char *why;
 	char at_s[17], method[16] = "";
@@ -175,7 +175,7 @@ static int issue_row(struct bb_ctx *ctx, struct bb_reader *rd,
 		return bb_reject(ctx, rd, rec, "issued_at", "in the future",
 				 bb_get(rd, rec, "issued_at")), BB_OK;
 	bb_fmt_time(at, at_s);
-	if ((k = xm_unit_load(ctx, din, prod, &u)) < 0)
+	if ((k = bb_unit_load(ctx, din, prod, &u)) < 0)
 		return BB_ESYS;
 	if (!k)
 		add(&r, "unknown-unit");
@@ -238,22 +238,10 @@ int xm_issue(struct bb_ctx *ctx, int argc, char **argv)
 	};
 	int first, rc;
 
-	rc = bb_args(ctx, argc, argv, opts, &first);
-	if (rc < 0)
-		return BB_OK;
-	if (rc)
-		return rc;
-	if (bb_db_open(ctx, BB_DB_WRITE) || xm_rules_load(ctx, &s.rules))
-		return BB_ESYS;
-	s.w = bb_writer_open(ctx, out_cols, 7);
-	if (!s.w) {
-		compat_rules_free(&s.rules);
-		return BB_ESYS;
-	}
-	rc = xm_each_record(ctx, argc, argv, first, cols, required, issue_row,
-			    &s);
-	if (bb_writer_close(s.w) && rc == BB_OK)
-		rc = BB_ESYS;
+	if ((rc = xm_begin(ctx, argc, argv, opts, &first, &s.rules)))
+		return rc < 0 ? BB_OK : rc;
+	rc = xm_each_record_out(ctx, argc, argv, first, cols, required,
+				issue_row, &s, out_cols, 7, &s.w);
 	compat_rules_free(&s.rules);
 	if (rc == BB_OK && s.refused)
 		rc = BB_EATTN;

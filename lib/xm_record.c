@@ -44,7 +44,7 @@ static int side_ok(const char *v, int may_be_empty)
  * ABO/RhD and antigens passes.  0 ok, -1 rejected. */
 static int check_electronic(struct bb_ctx *ctx, struct rec_state *s,
 			    struct bb_reader *rd, struct bb_rec *rec,
-			    const struct xm_patient *x, const struct xm_unit *u,
+			    const struct xm_patient *x, const struct bb_unit *u,
 			    bb_time at)
 {
 	char why[96], msg[160];
@@ -70,7 +70,7 @@ static int check_electronic(struct bb_ctx *ctx, struct rec_state *s,
 	return 0;
 }
 
-static int release_reservation(struct bb_ctx *ctx, const struct xm_unit *u,
+static int release_reservation(struct bb_ctx *ctx, const struct bb_unit *u,
 			       const char *ref)
 {
 	int rc = bb_unit_set_status(ctx, u->din, u->product, "reserved",
@@ -78,10 +78,7 @@ static int release_reservation(struct bb_ctx *ctx, const struct xm_unit *u,
 				    "crossmatch:incompatible", ref);
 	if (rc)
 		return rc == BB_EROWS ? BB_OK : rc;
-	return bb_exec(ctx, "UPDATE units SET reserved_for = NULL, "
-		       "reserved_at = NULL, patient_id = NULL "
-		       "WHERE din = ?1 AND product_code = ?2", "ss", u->din,
-		       u->product);
+	return bb_unit_unreserve(ctx, u->din, u->product);
 }
 
 static int record_row(struct bb_ctx *ctx, struct bb_reader *rd,
@@ -97,7 +94,7 @@ static int record_row(struct bb_ctx *ctx, struct bb_reader *rd,
 	const char *req = bb_get(rd, rec, "request_id");
 	const char *why;
 	struct xm_patient x;
-	struct xm_unit u;
+	struct bb_unit u;
 	bb_time at;
 	int k;
 
@@ -120,9 +117,8 @@ static int record_row(struct bb_ctx *ctx, struct bb_reader *rd,
 	if ((k = xm_patient_load(ctx, pid, at, &x)) <= 0)
 		return k < 0 ? BB_ESYS : (bb_reject(ctx, rd, rec, "patient_id",
 			"unknown patient", pid), BB_OK);
-	if ((k = xm_unit_load(ctx, din, prod, &u)) <= 0)
-		return k < 0 ? BB_ESYS : (bb_reject(ctx, rd, rec, "din",
-			"unknown unit (din and product_code)", din), BB_OK);
+	if ((k = xm_rec_unit(ctx, rd, rec, din, prod, &u)) <= 0)
+		return k < 0 ? BB_ESYS : BB_OK;
 	if (!strcmp(method, "electronic") &&
 	    check_electronic(ctx, s, rd, rec, &x, &u, at))
 		return BB_OK;
@@ -147,13 +143,8 @@ int xm_record(struct bb_ctx *ctx, int argc, char **argv)
 	struct rec_state s = { .count = 0 };
 	int first, rc;
 
-	rc = bb_args(ctx, argc, argv, NULL, &first);
-	if (rc < 0)
-		return BB_OK;
-	if (rc)
-		return rc;
-	if (bb_db_open(ctx, BB_DB_WRITE) || xm_rules_load(ctx, &s.rules))
-		return BB_ESYS;
+	if ((rc = xm_begin(ctx, argc, argv, NULL, &first, &s.rules)))
+		return rc < 0 ? BB_OK : rc;
 	rc = xm_each_record(ctx, argc, argv, first, cols, required,
 			    record_row, &s);
 	compat_rules_free(&s.rules);

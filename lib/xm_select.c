@@ -207,7 +207,7 @@ static int scan_group(struct bb_ctx *ctx, struct sel *s,
 
 		if (!held && strcmp(status, "available"))
 			continue;	/* quarantined or held for another */
-		if (xm_expiry(exp, &u.expires))
+		if (bb_unit_expiry(exp, &u.expires))
 			continue;
 		if (!s->all && got >= rq->quantity && u.expires != last) {
 			rc = SQLITE_DONE;	/* enough: the rest expire later */
@@ -596,15 +596,8 @@ int xm_select(struct bb_ctx *ctx, int argc, char **argv)
 		compat_rules_free(&s.rules);
 		return BB_ESYS;
 	}
-	s.w = bb_writer_open(ctx, sel_cols, 12);
-	if (!s.w) {
-		compat_rules_free(&s.rules);
-		return BB_ESYS;
-	}
-	rc = xm_each_record(ctx, argc, argv, first, req_cols, req_required,
-			    select_row, &s);
-	if (bb_writer_close(s.w) && rc == BB_OK)
-		rc = BB_ESYS;
+	rc = xm_each_record_out(ctx, argc, argv, first, req_cols, req_required,
+				select_row, &s, sel_cols, 12, &s.w);
 	compat_rules_free(&s.rules);
 	picked_free(&s.picked);
 	free(s.c);

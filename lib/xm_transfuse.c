@@ -42,6 +42,23 @@ static int tx_load(struct bb_ctx *ctx, const char *din, const char *prod,
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* The open issue record of the unit a record names, issued to pid when
+ * given; else the row is rejected.  1 found, 0 rejected, -1 error. */
+static int rec_tx(struct bb_ctx *ctx, struct bb_reader *rd,
+		  struct bb_rec *rec, const char *din, const char *prod,
+		  const char *pid, struct tx *t)
+{
+	int k = tx_load(ctx, din, prod, t);
+
+	if (k == 0)
+		bb_reject(ctx, rd, rec, "din", "no issue record for the unit",
+			  din);
+	else if (k > 0 && *pid && strcmp(pid, t->patient_id))
+		return bb_reject(ctx, rd, rec, "patient_id", "the unit was "
+				 "issued to another patient", pid), 0;
+	return k;
+}
+
 /* ---- transfuse ---- */
 
 static const char *const tf_cols[] = {
@@ -91,7 +108,7 @@ static int transfuse_row(struct bb_ctx *ctx, struct bb_reader *rd,
 	const char *reaction = bb_get(rd, rec, "reaction");
 	const char *severity = bb_get(rd, rec, "severity");
 	bb_time start, end;
-	struct xm_unit u;
+	struct bb_unit u;
 	struct tx t;
 	int k;
 	long *count = arg;
@@ -116,18 +133,13 @@ static int transfuse_row(struct bb_ctx *ctx, struct bb_reader *rd,
 	if (*reaction && strcmp(reaction, "none") && !*severity)
 		return bb_reject(ctx, rd, rec, "severity", "a reaction needs a "
 				 "severity", NULL), BB_OK;
-	if ((k = xm_unit_load(ctx, din, prod, &u)) <= 0)
-		return k < 0 ? BB_ESYS : (bb_reject(ctx, rd, rec, "din",
-			"unknown unit (din and product_code)", din), BB_OK);
+	if ((k = xm_rec_unit(ctx, rd, rec, din, prod, &u)) <= 0)
+		return k < 0 ? BB_ESYS : BB_OK;
 	if (strcmp(u.status, "issued") && strcmp(u.status, "transfused"))
 		return bb_reject(ctx, rd, rec, "din", "unit is not issued",
 				 u.status), BB_OK;
-	if ((k = tx_load(ctx, din, prod, &t)) <= 0)
-		return k < 0 ? BB_ESYS : (bb_reject(ctx, rd, rec, "din",
-			"no issue record for the unit", din), BB_OK);
-	if (*pid && strcmp(pid, t.patient_id))
-		return bb_reject(ctx, rd, rec, "patient_id", "the unit was "
-				 "issued to another patient", pid), BB_OK;
+	if ((k = rec_tx(ctx, rd, rec, din, prod, pid, &t)) <= 0)
+		return k < 0 ? BB_ESYS : BB_OK;
 	if (start < t.issued_at)
 		return bb_reject(ctx, rd, rec, "started_at", "before the unit "
 				 "was issued", bb_get(rd, rec, "started_at")),
@@ -210,7 +222,7 @@ static int return_row(struct bb_ctx *ctx, struct bb_reader *rd,
 	const char *cold = bb_get(rd, rec, "cold_chain");
 	const char *pid = bb_get(rd, rec, "patient_id");
 	char reason[96], at_s[17], win[24], took[24];
-	struct xm_unit u;
+	struct bb_unit u;
 	struct tx t;
 	bb_time at;
 	int k, ok;
@@ -223,18 +235,13 @@ static int return_row(struct bb_ctx *ctx, struct bb_reader *rd,
 	if (!at)
 		at = ctx->now;
 	bb_fmt_time(at, at_s);
-	if ((k = xm_unit_load(ctx, din, prod, &u)) <= 0)
-		return k < 0 ? BB_ESYS : (bb_reject(ctx, rd, rec, "din",
-			"unknown unit (din and product_code)", din), BB_OK);
+	if ((k = xm_rec_unit(ctx, rd, rec, din, prod, &u)) <= 0)
+		return k < 0 ? BB_ESYS : BB_OK;
 	if (strcmp(u.status, "issued"))
 		return bb_reject(ctx, rd, rec, "din", "only an issued unit can "
 				 "be returned; its status is", u.status), BB_OK;
-	if ((k = tx_load(ctx, din, prod, &t)) <= 0)
-		return k < 0 ? BB_ESYS : (bb_reject(ctx, rd, rec, "din",
-			"no issue record for the unit", din), BB_OK);
-	if (*pid && strcmp(pid, t.patient_id))
-		return bb_reject(ctx, rd, rec, "patient_id", "the unit was "
-				 "issued to another patient", pid), BB_OK;
+	if ((k = rec_tx(ctx, rd, rec, din, prod, pid, &t)) <= 0)
+		return k < 0 ? BB_ESYS : BB_OK;
 	if (t.started)
 		return bb_reject(ctx, rd, rec, "din", "the transfusion has "
 				 "started: record it with 'crossmatch "
@@ -266,10 +273,7 @@ static int return_row(struct bb_ctx *ctx, struct bb_reader *rd,
 			       ok ? "restock" : "discard", reason,
 			       *t.request_id ? t.request_id : t.patient_id))
 		return BB_ESYS;
-	if (ok && bb_exec(ctx, "UPDATE units SET reserved_for = NULL, "
-			  "reserved_at = NULL, patient_id = NULL "
-			  "WHERE din = ?1 AND product_code = ?2", "ss", din,
-			  prod))
+	if (ok && bb_unit_unreserve(ctx, din, prod))
 		return BB_ESYS;
 	action(s, din, prod, "returned", ok ? "available" : "discarded", reason,
 	       at_s);
@@ -282,22 +286,10 @@ int xm_return(struct bb_ctx *ctx, int argc, char **argv)
 	int first, rc;
 
 	memset(&s, 0, sizeof s);
-	rc = bb_args(ctx, argc, argv, NULL, &first);
-	if (rc < 0)
-		return BB_OK;
-	if (rc)
-		return rc;
-	if (bb_db_open(ctx, BB_DB_WRITE) || xm_rules_load(ctx, &s.rules))
-		return BB_ESYS;
-	s.w = bb_writer_open(ctx, action_cols, 6);
-	if (!s.w) {
-		compat_rules_free(&s.rules);
-		return BB_ESYS;
-	}
-	rc = xm_each_record(ctx, argc, argv, first, rt_cols, rt_required,
-			    return_row, &s);
-	if (bb_writer_close(s.w) && rc == BB_OK)
-		rc = BB_ESYS;
+	if ((rc = xm_begin(ctx, argc, argv, NULL, &first, &s.rules)))
+		return rc < 0 ? BB_OK : rc;
+	rc = xm_each_record_out(ctx, argc, argv, first, rt_cols, rt_required,
+				return_row, &s, action_cols, 6, &s.w);
 	compat_rules_free(&s.rules);
 	return xm_finish(ctx, rc);
 }

@@ -11,11 +11,15 @@
 #include "bb.h"
 #include "compat.h"
 #include "t.h"
+#include "xm.h"
 
 static const char *const tables[] = {
 	"compat", "rhd", "antibodies", "antigen_freq", "emergency_order",
 	"requirements", "settings", NULL
 };
+
+/* Rule tables are CSV read by the core reader, which reports on a ctx. */
+static struct bb_ctx ctx;
 
 static void load(struct compat_rules *r, const char *profile)
 {
@@ -29,9 +33,8 @@ static void load(struct compat_rules *r, const char *profile)
 		T_OK(e != NULL, "embedded table present");
 		if (!e)
 			continue;
-		int rc = compat_rules_load_csv(r, tables[i],
-					       (const char *)e->data, e->len,
-					       &why);
+		int rc = xm_rules_load_csv(&ctx, r, tables[i], name, e->data,
+					   e->len, &why);
 		T_OK(rc == 0, "table loads");
 		if (rc)
 			printf("#   %s: %s\n", name, why);
@@ -370,6 +373,7 @@ int main(void)
 {
 	struct compat_rules r;
 
+	bb_ctx_init(&ctx, "test_compat");
 	load(&r, "cn");
 	test_matrix(&r, "cn", cn_matrix);
 	test_rhd(&r, 0);
@@ -397,7 +401,7 @@ int main(void)
 	struct compat_rules bad;
 	const char *why = NULL;
 	compat_rules_init(&bad);
-	T_OK(compat_rules_load_csv(&bad, "compat",
+	T_OK(xm_rules_load_csv(&ctx, &bad, "compat", "bad.csv",
 		"recipient,component,donor,rank\nA,RBC,Q,identical\n",
 		strlen("recipient,component,donor,rank\nA,RBC,Q,identical\n"),
 		&why) == -1, "bad donor group refused");
@@ -406,11 +410,12 @@ int main(void)
 	const char *quoted = "antibody,antigen,significant,source\n"
 		"anti-E,E,1,\"rules 5, \"\"HTR\"\"\"\n\"anti-c\",c,0,x\n";
 	compat_rules_init(&bad);
-	T_OK(compat_rules_load_csv(&bad, "antibodies", quoted, strlen(quoted),
-				   &why) == 0, "quoted CSV fields");
+	T_OK(xm_rules_load_csv(&ctx, &bad, "antibodies", "quoted.csv", quoted,
+			       strlen(quoted), &why) == 0, "quoted CSV fields");
 	T_INTEQ(bad.nab, 2);
 	T_STREQ(bad.ab[1].antibody, "anti-c");
 	T_INTEQ(bad.ab[1].significant, 0);
 	compat_rules_free(&bad);
+	bb_ctx_free(&ctx);
 	return t_done();
 }

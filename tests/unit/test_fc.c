@@ -141,11 +141,8 @@ static void test_ets(void)
 	T_OK(fc_ets_fit(hw_y, 84, FC_A, FC_A, FC_A, 7, &e) == 0, "ETS(A,A,A) fits");
 	fc_ets_forecast(&e, 7, mean, NULL, 0, NULL);
 	int ok = 1;
-	for (int j = 0; j < 7; j++) {
+	for (int j = 0; j < 7; j++)
 		ok &= NEAR(mean[j], r_aaa[j], 0.01 * r_aaa[j]);
-		if (getenv("FC_SHOW"))
-			printf("# %g %g\n", mean[j], r_aaa[j]);
-	}
 	T_OK(ok, "Holt-Winters additive week within 1% of R's ETS(A,A,A)");
 	/* the season is found: Sunday-like day 0 highest, day 4 lowest */
 	T_OK(mean[0] > mean[5] && mean[4] < mean[6], "planted season recovered");
@@ -277,8 +274,6 @@ static void test_planted(void)
 	/* expected without the dip: same weekday a week later / earlier */
 	double same_dow = (r.mean[j - 7] + r.mean[j + 7]) / 2;
 	double ratio = r.mean[j] / same_dow;
-	if (getenv("FC_SHOW"))
-		printf("# ratio %g j %d %g %g %g\n", ratio, j, r.mean[j - 7], r.mean[j], r.mean[j + 7]);
 	T_OK(ratio > 0.45 && ratio < 0.55, "holiday dip 0.5 recovered (0.45..0.55)");
 	double pre = r.mean[j - 1] / ((r.mean[j - 8] + r.mean[j + 6]) / 2);
 	T_OK(pre > 0.72 && pre < 0.88, "day-before dip 0.8 recovered (0.72..0.88)");

@@ -1,0 +1,95 @@
+/*
+ * unit.c - a row of the units table as one struct, shared by the
+ * programs that read units back (unit-label, crossmatch).
+ */
+#include <math.h>
+#include <string.h>
+
+#include "bb.h"
+
+static void copy(char *dst, size_t n, const char *src)
+{
+	snprintf(dst, n, "%s", src ? src : "");
+}
+
+const char *bb_num_fmt(double v, char *buf, size_t n)
+{
+	if (isnan(v))
+		buf[0] = 0;
+	else
+		snprintf(buf, n, "%.10g", v);
+	return buf;
+}
+
+void bb_col_num(sqlite3_stmt *st, int col, char *buf, size_t n)
+{
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		buf[0] = 0;
+	else
+		bb_num_fmt(sqlite3_column_double(st, col), buf, n);
+}
+
+int bb_unit_expiry(const char *s, bb_time *t)
+{
+	const char *why;
+
+	if (bb_parse_time(s, t, &why))
+		return -1;
+	if (strlen(s) == 10)	/* a date alone: to the end of that day */
+		*t += BB_DAY - 60;
+	return 0;
+}
+
+int bb_unit_load(struct bb_ctx *ctx, const char *din, const char *product,
+		 struct bb_unit *u)
+{
+	static const char sql[] =
+		"SELECT din, product_code, component, abo, rhd, volume_ml, "
+		"units, collected_at, expires_at, status, location, antigens, "
+		"attributes, parent_din, parent_product, reserved_for, "
+		"patient_id FROM units WHERE din = ?1 AND product_code = ?2";
+	sqlite3_stmt *st = bb_sql(ctx, sql, "ss", din, product);
+	int rc;
+
+	if (!st)
+		return -1;
+	rc = bb_step(ctx, st);
+	/* din and product may point into *u: clear it only after the step */
+	memset(u, 0, sizeof *u);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? 0 : -1;
+	}
+	copy(u->din, sizeof u->din, bb_col_text(st, 0));
+	copy(u->product, sizeof u->product, bb_col_text(st, 1));
+	copy(u->component, sizeof u->component, bb_col_text(st, 2));
+	copy(u->abo, sizeof u->abo, bb_col_text(st, 3));
+	copy(u->rhd, sizeof u->rhd, bb_col_text(st, 4));
+	bb_col_num(st, 5, u->volume_ml, sizeof u->volume_ml);
+	bb_col_num(st, 6, u->units, sizeof u->units);
+	copy(u->collected_at, sizeof u->collected_at, bb_col_text(st, 7));
+	copy(u->expires_at, sizeof u->expires_at, bb_col_text(st, 8));
+	copy(u->status, sizeof u->status, bb_col_text(st, 9));
+	copy(u->location, sizeof u->location, bb_col_text(st, 10));
+	copy(u->antigens, sizeof u->antigens, bb_col_text(st, 11));
+	copy(u->attributes, sizeof u->attributes, bb_col_text(st, 12));
+	copy(u->parent_din, sizeof u->parent_din, bb_col_text(st, 13));
+	copy(u->parent_product, sizeof u->parent_product, bb_col_text(st, 14));
+	copy(u->reserved_for, sizeof u->reserved_for, bb_col_text(st, 15));
+	copy(u->patient_id, sizeof u->patient_id, bb_col_text(st, 16));
+	if (bb_unit_expiry(u->expires_at, &u->expires))
+		u->expires = 0;
+	sqlite3_reset(st);
+	return 1;
+}
+
+int bb_unit_unreserve(struct bb_ctx *ctx, const char *din,
+		      const char *product)
+{
+	static const char sql[] =
+		"UPDATE units SET reserved_for = NULL, reserved_at = NULL,"
+		" patient_id = NULL WHERE din = ?1 AND product_code = ?2"
+		" AND status = 'available'";
+
+	return bb_exec(ctx, sql, "ss", din, product);
+}
