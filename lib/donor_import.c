@@ -32,6 +32,7 @@ static const char SQL_UPDATE[] =
 	"phone = coalesce(?8, phone), region = coalesce(?9, region), "
 	"registered = coalesce(?10, registered), updated_at = ?12 "
 	"WHERE donor_id = ?1 AND ?11 IS NOT NULL";
+static const char SQL_ANY_DONOR[] = "SELECT 1 FROM donors LIMIT 1";
 static const char SQL_PHONES[] = "SELECT pattern FROM rule_phone_patterns";
 static const char SQL_OWNER[] =
 	"SELECT donor_id FROM donors WHERE national_id = ?";
@@ -44,13 +45,90 @@ static const char SQL_DUP_NEW[] =
 	"SELECT donor_id FROM donors WHERE name = ?1 AND birth_date = ?2 "
 	"AND sex = ?3 AND rowid <> ?4 LIMIT 1";
 
+/*
+ * The same-person check costs an index probe per new donor.  A batch
+ * that starts on an empty donors table keeps the hashes of the (name,
+ * birth date, sex) it wrote: a key not among them cannot be another
+ * donor's, and only a hit (or a hash collision) asks the database.  Off
+ * after an update (its name may be the stored one, unknown here) and
+ * beyond SEEN_MAX keys (memory stays flat): the database answers then.
+ */
+#define SEEN_MAX (1u << 19)
+struct seen_keys {
+	int on;
+	uint64_t *h;		/* open addressing, 0 = free */
+	size_t n, cap;
+};
+
 struct import_state {
 	char today[11];
 	char stamp[17];
 	long added;
 	char **phones;		/* rule_phone_patterns, read once */
 	int nphones;
+	struct seen_keys seen;
 };
+
+static uint64_t key_hash(const char *name, const char *birth, const char *sex)
+{
+	const char *parts[3] = { name, birth, sex };
+	uint64_t h = 14695981039346656037u;	/* FNV-1a */
+
+	for (int i = 0; i < 3; i++) {
+		for (const char *p = parts[i]; *p; p++)
+			h = (h ^ (unsigned char)*p) * 1099511628211u;
+		h = (h ^ 0xff) * 1099511628211u;	/* separator */
+	}
+	return h ? h : 1;
+}
+
+/* Add h; 1 when it was there already. */
+static int seen_add(struct seen_keys *k, uint64_t h)
+{
+	size_t i;
+
+	if (k->n + 1 > k->cap / 2) {
+		size_t cap = k->cap ? k->cap * 2 : 4096;
+		uint64_t *old = k->h;
+
+		if (k->n + 1 > SEEN_MAX) {
+			k->on = 0;
+			return 1;
+		}
+		k->h = bb_xmalloc(cap * sizeof *k->h);
+		memset(k->h, 0, cap * sizeof *k->h);
+		for (size_t j = 0; j < k->cap; j++)
+			if (old[j])
+				for (i = old[j] & (cap - 1); ; i = (i + 1) & (cap - 1))
+					if (!k->h[i]) {
+						k->h[i] = old[j];
+						break;
+					}
+		free(old);
+		k->cap = cap;
+	}
+	for (i = h & (k->cap - 1); k->h[i]; i = (i + 1) & (k->cap - 1))
+		if (k->h[i] == h)
+			return 1;
+	k->h[i] = h;
+	k->n++;
+	return 0;
+}
+
+/* Is the donors table empty at the start of the batch?  (The write
+ * transaction keeps it so for other writers.) */
+static int seen_start(struct bb_ctx *ctx, struct seen_keys *k)
+{
+	sqlite3_stmt *st = bb_sql(ctx, SQL_ANY_DONOR, "");
+	int rc;
+
+	if (!st)
+		return BB_ESYS;
+	rc = bb_step(ctx, st);
+	sqlite3_reset(st);
+	k->on = rc == SQLITE_DONE;
+	return rc < 0 ? BB_ESYS : BB_OK;
+}
 
 /* bb_phone_check() reads the rule table on every call; a batch reads it
  * once (the compiled patterns are cached by bb_regex_match). */
@@ -127,15 +205,19 @@ static void warn_same(struct bb_ctx *ctx, const struct bb_rec *rec,
 /* Does another donor share name, birth date and sex?  (An INSERT ...
  * RETURNING with this as a subquery measured slower: it goes through an
  * ephemeral table.) */
-static int warn_duplicate(struct bb_ctx *ctx, struct bb_rec *rec,
-			  const char *id, const char *name, const char *birth,
-			  const char *sex, int64_t rowid)
+static int warn_duplicate(struct bb_ctx *ctx, struct import_state *s,
+			  struct bb_rec *rec, const char *id, const char *name,
+			  const char *birth, const char *sex, int64_t rowid)
 {
 	sqlite3_stmt *st;
 	int rc;
 
+	if (!rowid)
+		s->seen.on = 0;		/* an update: see struct seen_keys */
 	if (!*name || ctx->quiet)	/* the warning would not show */
 		return BB_OK;
+	if (s->seen.on && !seen_add(&s->seen, key_hash(name, birth, sex)))
+		return BB_OK;		/* a key nobody else has */
 	st = rowid ? bb_sql(ctx, SQL_DUP_NEW, "sssi", name, birth, sex, rowid)
 		   : bb_sql(ctx, SQL_DUP, "ssss", name, birth, sex, id);
 	if (!st)
@@ -259,7 +341,7 @@ static int import_row(struct bb_ctx *ctx, struct bb_reader *r,
 	if (rc != SQLITE_DONE)
 		return BB_ESYS;
 	s->added++;
-	return warn_duplicate(ctx, rec, id, name, birth, sx, rowid);
+	return warn_duplicate(ctx, s, rec, id, name, birth, sx, rowid);
 }
 
 int donor_import(struct bb_ctx *ctx, int argc, char **argv)
@@ -272,7 +354,7 @@ int donor_import(struct bb_ctx *ctx, int argc, char **argv)
 	if (bb_db_open(ctx, BB_DB_WRITE) != BB_OK || bb_db_begin(ctx) != BB_OK)
 		return BB_ESYS;
 	if (bb_exec_script(ctx, DONOR_BATCH_CACHE) != BB_OK ||
-	    load_phones(ctx, &s) != BB_OK)
+	    load_phones(ctx, &s) != BB_OK || seen_start(ctx, &s.seen) != BB_OK)
 		return BB_ESYS;
 	bb_fmt_date(ctx->now, s.today);
 	bb_fmt_time(ctx->now, s.stamp);
@@ -282,6 +364,7 @@ int donor_import(struct bb_ctx *ctx, int argc, char **argv)
 	for (int i = 0; i < s.nphones; i++)
 		free(s.phones[i]);
 	free(s.phones);
+	free(s.seen.h);
 	if (rc != BB_ESYS)
 		bb_info(ctx, "%ld donors imported%s, %d rows rejected", s.added,
 			ctx->dry_run ? " (dry run: nothing written)" : "",
