@@ -211,7 +211,8 @@ void chart_series_body(FILE *fp, const struct stock_report *rep)
 		if (i == 0 || d > d1)
 			d1 = d;
 	}
-	qsort(v, rep->n, sizeof *v, series_cmp);
+	if (rep->n > 1)
+		qsort(v, rep->n, sizeof *v, series_cmp);
 	for (int i = 0; i < rep->n; i++)
 		npanels += i == 0 || !same_series(v[i - 1], v[i]);
 	h = STOP + npanels * PANEL + 20;

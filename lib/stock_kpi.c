@@ -222,7 +222,8 @@ static void put_component(struct kpi_out *o, struct kpi_acc *a, int c)
 	put(o, "received", cn, "", "units", a->received, -1, 1);
 	put(o, "issued", cn, "", "units", a->issued, -1, 1);
 	put(o, "discard_rate", cn, "", "%", a->discarded, a->received, 100);
-	qsort(a->reasons, a->nreasons, sizeof *a->reasons, reason_cmp);
+	if (a->nreasons > 1)
+		qsort(a->reasons, a->nreasons, sizeof *a->reasons, reason_cmp);
 	for (int i = 0; i < a->nreasons; i++)
 		put(o, "discard_reason", cn, a->reasons[i].code, "%",
 		    a->reasons[i].n, a->discarded, 100);

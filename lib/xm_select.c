@@ -533,7 +533,8 @@ static int select_row(struct bb_ctx *ctx, struct bb_reader *rd,
 	s->egroups[0] = '\0';
 	if ((rc = scan_stock(ctx, s, &rq)))
 		return rc;
-	qsort(s->c, (size_t)s->nc, sizeof *s->c, cand_cmp);
+	if (s->nc > 1)
+		qsort(s->c, (size_t)s->nc, sizeof *s->c, cand_cmp);
 	n = s->nc < rq.quantity ? s->nc : (int)rq.quantity;
 	if (s->reserve || rq.emergency) {
 		if (!rq.known &&
