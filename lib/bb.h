@@ -346,6 +346,8 @@ int bb_parse_num(const char *s, double lo, double hi, double *out);
 /* Split "a;b;c" into a NULL-terminated array (one allocation). */
 char **bb_split_list(const char *s, int *n);
 int bb_utf8_valid(const char *s, size_t n);
+/* Copy src (NULL = "") into dst[n], cut to fit, always terminated. */
+void bb_copy(char *dst, size_t n, const char *src);
 
 /* ---- unit.c ---- */
 /* A row of the units table (SPEC Appendix A "unit"), as text; "" for NULL.

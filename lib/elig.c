@@ -46,15 +46,6 @@ static void *grow(void **arr, int *n, int *alloc, size_t size)
 	return p;
 }
 
-static void copy(char *dst, size_t n, const char *src)
-{
-	size_t len = strlen(src);
-
-	if (len >= n)
-		len = n - 1;
-	memcpy(dst, src, len);
-	dst[len] = 0;
-}
 
 /* Approximate length in days, only to compare durations. */
 static long dur_days(struct bb_dur d)
@@ -114,8 +105,8 @@ int elig_add_criterion(struct elig_rules *r, const char *name,
 	if (opt_num(min, &c.has_min, &c.min, why) < 0 ||
 	    opt_num(max, &c.has_max, &c.max, why) < 0)
 		return -1;
-	copy(c.name, sizeof c.name, name);
-	copy(c.kind, sizeof c.kind, kind);
+	bb_copy(c.name, sizeof c.name, name);
+	bb_copy(c.kind, sizeof c.kind, kind);
 	c.sex = sex[0];
 	*(struct elig_crit *)grow((void **)&r->crit, &r->ncrit, &r->acrit,
 				  sizeof c) = c;
@@ -134,9 +125,9 @@ int elig_add_interval(struct elig_rules *r, const char *prev,
 	}
 	if (bb_parse_dur(interval, &iv.dur, why) < 0)
 		return -1;
-	copy(iv.prev, sizeof iv.prev, prev);
-	copy(iv.next, sizeof iv.next, next);
-	copy(iv.text, sizeof iv.text, interval);
+	bb_copy(iv.prev, sizeof iv.prev, prev);
+	bb_copy(iv.next, sizeof iv.next, next);
+	bb_copy(iv.text, sizeof iv.text, interval);
 	*(struct elig_interval *)grow((void **)&r->iv, &r->niv, &r->aiv,
 				      sizeof iv) = iv;
 	widen_horizon(r, iv.dur);
@@ -163,8 +154,8 @@ int elig_add_cap(struct elig_rules *r, const char *kinds_list,
 	if (opt_num(max_volume, &has, &v, why) < 0)
 		return -1;
 	c.max_volume = has ? v : 0;
-	copy(c.kinds, sizeof c.kinds, kinds_list);
-	copy(c.window_text, sizeof c.window_text, window);
+	bb_copy(c.kinds, sizeof c.kinds, kinds_list);
+	bb_copy(c.window_text, sizeof c.window_text, window);
 	*(struct elig_cap *)grow((void **)&r->cap, &r->ncap, &r->acap,
 				 sizeof c) = c;
 	widen_horizon(r, c.window);
@@ -184,8 +175,8 @@ int elig_add_code(struct elig_rules *r, const char *code,
 		c.permanent = 1;
 	else if (bb_parse_dur(duration, &c.dur, why) < 0)
 		return -1;
-	copy(c.code, sizeof c.code, code);
-	copy(c.text, sizeof c.text, duration);
+	bb_copy(c.code, sizeof c.code, code);
+	bb_copy(c.text, sizeof c.text, duration);
 	*(struct elig_code *)grow((void **)&r->code, &r->ncode, &r->acode,
 				  sizeof c) = c;
 	return 0;
@@ -457,7 +448,7 @@ static void check_intervals(const struct elig_rules *r,
 
 static void cap_code(const char *kinds_list, char *out, size_t n)
 {
-	copy(out, n, kinds_list);
+	bb_copy(out, n, kinds_list);
 	for (char *p = out; *p; p++)
 		if (*p == ';')
 			*p = '+';	/* ';' separates reason codes */

@@ -133,6 +133,18 @@ char **bb_split_list(const char *s, int *n)
 	return v;
 }
 
+void bb_copy(char *dst, size_t n, const char *src)
+{
+	size_t len = src ? strlen(src) : 0;
+
+	if (!n)
+		return;
+	if (len >= n)
+		len = n - 1;
+	memcpy(dst, src ? src : "", len);
+	dst[len] = '\0';
+}
+
 /* Strict UTF-8: no overlongs, no surrogates, nothing above U+10FFFF. */
 int bb_utf8_valid(const char *str, size_t n)
 {

@@ -14,10 +14,6 @@ const char *const ul_unit_cols[UL_UNIT_NCOLS + 1] = {
 	"antigens", "attributes", NULL
 };
 
-static void copy(char *dst, size_t n, const char *src)
-{
-	snprintf(dst, n, "%s", src ? src : "");
-}
 
 int ul_unit_insert(struct bb_ctx *ctx, const struct bb_unit *u)
 {
@@ -116,12 +112,12 @@ static double col_num(sqlite3_stmt *st, int i)
 
 static void product_from(sqlite3_stmt *st, struct ul_product *p)
 {
-	copy(p->code, sizeof p->code, bb_col_text(st, 0));
-	copy(p->component, sizeof p->component, bb_col_text(st, 1));
-	copy(p->attributes, sizeof p->attributes, bb_col_text(st, 2));
-	copy(p->additive, sizeof p->additive, bb_col_text(st, 3));
-	copy(p->desc_en, sizeof p->desc_en, bb_col_text(st, 4));
-	copy(p->desc_zh, sizeof p->desc_zh, bb_col_text(st, 5));
+	bb_copy(p->code, sizeof p->code, bb_col_text(st, 0));
+	bb_copy(p->component, sizeof p->component, bb_col_text(st, 1));
+	bb_copy(p->attributes, sizeof p->attributes, bb_col_text(st, 2));
+	bb_copy(p->additive, sizeof p->additive, bb_col_text(st, 3));
+	bb_copy(p->desc_en, sizeof p->desc_en, bb_col_text(st, 4));
+	bb_copy(p->desc_zh, sizeof p->desc_zh, bb_col_text(st, 5));
 	p->volume_ml = col_num(st, 6);
 	p->units = col_num(st, 7);
 }

@@ -13,14 +13,6 @@
 enum fmt { F_TEXT, F_ZPL, F_SVG, F_CSV };
 
 /* dst = src, truncated to n - 1 bytes (snprintf "%s" without printf) */
-static void scopy(char *dst, size_t n, const char *src)
-{
-	size_t k = strlen(src);
-	if (k >= n)
-		k = n - 1;
-	memcpy(dst, src, k);
-	dst[k] = 0;
-}
 
 struct print_args {
 	enum fmt fmt;
@@ -36,15 +28,15 @@ static void fill_desc(struct bb_ctx *ctx, struct ul_label *l)
 {
 	struct ul_product p;
 	if (ctx->db && ul_product_get(ctx, l->u.product, &p) == 1) {
-		scopy(l->desc_en, sizeof l->desc_en, p.desc_en);
-		scopy(l->desc_zh, sizeof l->desc_zh, p.desc_zh);
+		bb_copy(l->desc_en, sizeof l->desc_en, p.desc_en);
+		bb_copy(l->desc_zh, sizeof l->desc_zh, p.desc_zh);
 		return;
 	}
-	scopy(l->desc_en, sizeof l->desc_en, l->u.component);
+	bb_copy(l->desc_en, sizeof l->desc_en, l->u.component);
 	if (l->u.attributes[0]) {
 		size_t k = strlen(l->desc_en);
 		l->desc_en[k] = ' ';
-		scopy(l->desc_en + k + 1, sizeof l->desc_en - k - 1,
+		bb_copy(l->desc_en + k + 1, sizeof l->desc_en - k - 1,
 		      l->u.attributes);
 	}
 	l->desc_zh[0] = 0;
@@ -65,7 +57,7 @@ int ul_label_build(struct bb_ctx *ctx, const struct bb_unit *u,
 	if (!strcmp(flags, "check"))
 		isbt_flag3(u->din, l->flags);
 	else
-		scopy(l->flags, sizeof l->flags, flags);
+		bb_copy(l->flags, sizeof l->flags, flags);
 	if (isbt_gen_din(u->din, l->flags, l->din_ds, sizeof l->din_ds) < 0) {
 		*why = "not a DIN";
 		return -1;
@@ -161,20 +153,20 @@ static int print_unit(struct bb_ctx *ctx, struct bb_reader *r,
 		u->collected_at[0] = 0;
 	const char *abo = bb_get(r, rec, "abo"), *rhd = bb_get(r, rec, "rhd");
 	if (canonical_group(abo, rhd)) {
-		scopy(u->abo, sizeof u->abo, abo);
-		scopy(u->rhd, sizeof u->rhd, rhd);
+		bb_copy(u->abo, sizeof u->abo, abo);
+		bb_copy(u->rhd, sizeof u->rhd, rhd);
 	} else if (bb_abo_from_rec(ctx, abo, rhd, u->abo, u->rhd) < 0) {
 		bb_reject(ctx, r, rec, "abo", "not a blood group",
 			  bb_get(r, rec, "abo"));
 		return 0;
 	}
 	v = ul_component(bb_get(r, rec, "component"));
-	scopy(u->component, sizeof u->component, v ? v : "");
-	scopy(u->volume_ml, sizeof u->volume_ml, bb_get(r, rec, "volume_ml"));
-	scopy(u->units, sizeof u->units, bb_get(r, rec, "units"));
-	scopy(u->status, sizeof u->status, bb_get(r, rec, "status"));
-	scopy(u->location, sizeof u->location, bb_get(r, rec, "location"));
-	scopy(u->antigens, sizeof u->antigens, bb_get(r, rec, "antigens"));
+	bb_copy(u->component, sizeof u->component, v ? v : "");
+	bb_copy(u->volume_ml, sizeof u->volume_ml, bb_get(r, rec, "volume_ml"));
+	bb_copy(u->units, sizeof u->units, bb_get(r, rec, "units"));
+	bb_copy(u->status, sizeof u->status, bb_get(r, rec, "status"));
+	bb_copy(u->location, sizeof u->location, bb_get(r, rec, "location"));
+	bb_copy(u->antigens, sizeof u->antigens, bb_get(r, rec, "antigens"));
 	v = bb_get(r, rec, "attributes");
 	if (*v)
 		ul_attrs_norm(v, u->attributes, sizeof u->attributes);
@@ -314,7 +306,7 @@ int ul_print(struct bb_ctx *ctx, int argc, char **argv)
 			dot = ctx->out_path + strlen(ctx->out_path);
 		snprintf(a.stem, sizeof a.stem, "%.*s",
 			 (int)(dot - ctx->out_path), ctx->out_path);
-		scopy(a.ext, sizeof a.ext, dot);
+		bb_copy(a.ext, sizeof a.ext, dot);
 	} else if (!(a.fp = bb_output_open(ctx))) {
 		return BB_ESYS;
 	}

@@ -7,10 +7,6 @@
 
 #include "bb.h"
 
-static void copy(char *dst, size_t n, const char *src)
-{
-	snprintf(dst, n, "%s", src ? src : "");
-}
 
 const char *bb_num_fmt(double v, char *buf, size_t n)
 {
@@ -60,23 +56,23 @@ int bb_unit_load(struct bb_ctx *ctx, const char *din, const char *product,
 		sqlite3_reset(st);
 		return rc == SQLITE_DONE ? 0 : -1;
 	}
-	copy(u->din, sizeof u->din, bb_col_text(st, 0));
-	copy(u->product, sizeof u->product, bb_col_text(st, 1));
-	copy(u->component, sizeof u->component, bb_col_text(st, 2));
-	copy(u->abo, sizeof u->abo, bb_col_text(st, 3));
-	copy(u->rhd, sizeof u->rhd, bb_col_text(st, 4));
+	bb_copy(u->din, sizeof u->din, bb_col_text(st, 0));
+	bb_copy(u->product, sizeof u->product, bb_col_text(st, 1));
+	bb_copy(u->component, sizeof u->component, bb_col_text(st, 2));
+	bb_copy(u->abo, sizeof u->abo, bb_col_text(st, 3));
+	bb_copy(u->rhd, sizeof u->rhd, bb_col_text(st, 4));
 	bb_col_num(st, 5, u->volume_ml, sizeof u->volume_ml);
 	bb_col_num(st, 6, u->units, sizeof u->units);
-	copy(u->collected_at, sizeof u->collected_at, bb_col_text(st, 7));
-	copy(u->expires_at, sizeof u->expires_at, bb_col_text(st, 8));
-	copy(u->status, sizeof u->status, bb_col_text(st, 9));
-	copy(u->location, sizeof u->location, bb_col_text(st, 10));
-	copy(u->antigens, sizeof u->antigens, bb_col_text(st, 11));
-	copy(u->attributes, sizeof u->attributes, bb_col_text(st, 12));
-	copy(u->parent_din, sizeof u->parent_din, bb_col_text(st, 13));
-	copy(u->parent_product, sizeof u->parent_product, bb_col_text(st, 14));
-	copy(u->reserved_for, sizeof u->reserved_for, bb_col_text(st, 15));
-	copy(u->patient_id, sizeof u->patient_id, bb_col_text(st, 16));
+	bb_copy(u->collected_at, sizeof u->collected_at, bb_col_text(st, 7));
+	bb_copy(u->expires_at, sizeof u->expires_at, bb_col_text(st, 8));
+	bb_copy(u->status, sizeof u->status, bb_col_text(st, 9));
+	bb_copy(u->location, sizeof u->location, bb_col_text(st, 10));
+	bb_copy(u->antigens, sizeof u->antigens, bb_col_text(st, 11));
+	bb_copy(u->attributes, sizeof u->attributes, bb_col_text(st, 12));
+	bb_copy(u->parent_din, sizeof u->parent_din, bb_col_text(st, 13));
+	bb_copy(u->parent_product, sizeof u->parent_product, bb_col_text(st, 14));
+	bb_copy(u->reserved_for, sizeof u->reserved_for, bb_col_text(st, 15));
+	bb_copy(u->patient_id, sizeof u->patient_id, bb_col_text(st, 16));
 	if (bb_unit_expiry(u->expires_at, &u->expires))
 		u->expires = 0;
 	sqlite3_reset(st);

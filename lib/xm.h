@@ -81,6 +81,5 @@ void xm_fmt(char *buf, size_t n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* Copy a string into a fixed buffer (truncating). */
-void xm_copy(char *dst, size_t n, const char *src);
 
 #endif

@@ -16,10 +16,6 @@ void xm_fmt(char *buf, size_t n, const char *fmt, ...)
 	va_end(ap);
 }
 
-void xm_copy(char *dst, size_t n, const char *src)
-{
-	snprintf(dst, n, "%s", src ? src : "");
-}
 
 /* One SQL text per table: the statement cache is keyed by the pointer. */
 static const struct { const char *table, *sql; } rule_sql[] = {
@@ -140,18 +136,18 @@ int xm_patient_load(struct bb_ctx *ctx, const char *id, bb_time at,
 		sqlite3_reset(st);
 		return rc == SQLITE_DONE ? 0 : -1;
 	}
-	xm_copy(out->id, sizeof out->id, bb_col_text(st, 0));
-	xm_copy(out->name, sizeof out->name, bb_col_text(st, 1));
+	bb_copy(out->id, sizeof out->id, bb_col_text(st, 0));
+	bb_copy(out->name, sizeof out->name, bb_col_text(st, 1));
 	p->sex = *bb_col_text(st, 2);
-	xm_copy(out->birth_date, sizeof out->birth_date, bb_col_text(st, 3));
+	bb_copy(out->birth_date, sizeof out->birth_date, bb_col_text(st, 3));
 	if (*out->birth_date && !bb_parse_date(out->birth_date, &birth, &why))
 		p->age = bb_age_years(birth, at);
-	xm_copy(p->abo, sizeof p->abo, bb_col_text(st, 4));
-	xm_copy(p->rhd, sizeof p->rhd, bb_col_text(st, 5));
+	bb_copy(p->abo, sizeof p->abo, bb_col_text(st, 4));
+	bb_copy(p->rhd, sizeof p->rhd, bb_col_text(st, 5));
 	p->abo_checks = sqlite3_column_int(st, 6);
 	split_into(bb_col_text(st, 7), p->antibodies, &p->nantibodies);
 	split_into(bb_col_text(st, 8), p->requirements, &p->nrequirements);
-	xm_copy(p->screen, sizeof p->screen, bb_col_text(st, 9));
+	bb_copy(p->screen, sizeof p->screen, bb_col_text(st, 9));
 	sqlite3_reset(st);
 	return 1;
 }
@@ -189,7 +185,7 @@ int xm_unit_sole_product(struct bb_ctx *ctx, const char *din, char *out,
 		return -1;
 	while (bb_step(ctx, st) == SQLITE_ROW) {
 		if (!found)
-			xm_copy(out, n, bb_col_text(st, 0));
+			bb_copy(out, n, bb_col_text(st, 0));
 		found++;
 	}
 	sqlite3_reset(st);

@@ -91,7 +91,7 @@ static void check_crossmatch(struct bb_ctx *ctx, struct issue_state *s,
 		   bb_add_dur(at, s->rules.sample_validity, 1) < issued_at) {
 		add(r, "crossmatch-expired");
 	} else {
-		xm_copy(method, n, bb_col_text(st, 0));
+		bb_copy(method, n, bb_col_text(st, 0));
 	}
 	sqlite3_reset(st);
 }

@@ -90,7 +90,7 @@ static int merge_row(struct bb_ctx *ctx, const struct compat_rules *r,
 
 	v = bb_get(rd, rec, "name");
 	if (*v)
-		xm_copy(x->name, sizeof x->name, v);
+		bb_copy(x->name, sizeof x->name, v);
 	v = bb_get(rd, rec, "sex");
 	if (*v) {
 		if (bb_sex_parse(v, &sex))
@@ -139,7 +139,7 @@ static int merge_row(struct bb_ctx *ctx, const struct compat_rules *r,
 		if (strcmp(v, "neg") && strcmp(v, "pos"))
 			return bb_reject(ctx, rd, rec, "screen",
 					 "want neg or pos", v), -1;
-		xm_copy(p->screen, sizeof p->screen, v);
+		bb_copy(p->screen, sizeof p->screen, v);
 	}
 	if (merge_antibodies(ctx, r, rd, rec, bb_get(rd, rec, "antibodies"), p) ||
 	    merge_requirements(ctx, rd, rec, bb_get(rd, rec, "requirements"), p))
@@ -191,7 +191,7 @@ static int import_row(struct bb_ctx *ctx, struct bb_reader *rd,
 	exists = xm_patient_load(ctx, id, ctx->now, &x);
 	if (exists < 0)
 		return BB_ESYS;
-	xm_copy(x.id, sizeof x.id, id);
+	bb_copy(x.id, sizeof x.id, id);
 	if (merge_row(ctx, is->rules, rd, rec, &x, exists))
 		return BB_OK;
 	if (store(ctx, &x) == BB_ESYS)

@@ -118,7 +118,7 @@ static void note_code(struct sel *s, const char *code)
 			return;
 		}
 	if (s->ncodes < 16) {
-		xm_copy(s->codes[s->ncodes], sizeof s->codes[0], code);
+		bb_copy(s->codes[s->ncodes], sizeof s->codes[0], code);
 		s->code_n[s->ncodes++] = 1;
 	}
 }
@@ -221,13 +221,13 @@ static int scan_group(struct bb_ctx *ctx, struct sel *s,
 			continue;
 		}
 		struct cand *c = new_cand(s);
-		xm_copy(c->din, sizeof c->din, din);
-		xm_copy(c->product, sizeof c->product, prod);
-		xm_copy(c->abo, sizeof c->abo, abo);
-		xm_copy(c->rhd, sizeof c->rhd, rhd);
-		xm_copy(c->expires_at, sizeof c->expires_at, exp);
-		xm_copy(c->location, sizeof c->location, bb_col_text(st, 3));
-		xm_copy(c->reasons, sizeof c->reasons, res.reasons);
+		bb_copy(c->din, sizeof c->din, din);
+		bb_copy(c->product, sizeof c->product, prod);
+		bb_copy(c->abo, sizeof c->abo, abo);
+		bb_copy(c->rhd, sizeof c->rhd, rhd);
+		bb_copy(c->expires_at, sizeof c->expires_at, exp);
+		bb_copy(c->location, sizeof c->location, bb_col_text(st, 3));
+		bb_copy(c->reasons, sizeof c->reasons, res.reasons);
 		c->expires = u.expires;
 		c->seq = res.seq;
 		c->match = res.match;
@@ -497,8 +497,8 @@ static int read_request(struct bb_ctx *ctx, struct sel *s,
 				 "or use --emergency", rq->patient_id), -1;
 	rq->known = found;
 	if (!found) {	/* emergency release to an unregistered patient */
-		xm_copy(rq->x.id, sizeof rq->x.id, rq->patient_id);
-		xm_copy(rq->x.name, sizeof rq->x.name,
+		bb_copy(rq->x.id, sizeof rq->x.id, rq->patient_id);
+		bb_copy(rq->x.name, sizeof rq->x.name,
 			bb_get(rd, rec, "name"));
 	}
 	v = *bb_get(rd, rec, "sex") ? bb_get(rd, rec, "sex") : s->sex_opt;

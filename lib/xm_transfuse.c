@@ -32,8 +32,8 @@ static int tx_load(struct bb_ctx *ctx, const char *din, const char *prod,
 	rc = bb_step(ctx, st);
 	if (rc == SQLITE_ROW) {
 		t->id = sqlite3_column_int64(st, 0);
-		xm_copy(t->patient_id, sizeof t->patient_id, bb_col_text(st, 1));
-		xm_copy(t->request_id, sizeof t->request_id, bb_col_text(st, 2));
+		bb_copy(t->patient_id, sizeof t->patient_id, bb_col_text(st, 1));
+		bb_copy(t->request_id, sizeof t->request_id, bb_col_text(st, 2));
 		if (bb_parse_time(bb_col_text(st, 3), &t->issued_at, &why))
 			t->issued_at = 0;
 		t->started = sqlite3_column_int(st, 4);
