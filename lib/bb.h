@@ -250,6 +250,8 @@ void bb_db_rollback(struct bb_ctx *ctx);
 sqlite3_stmt *bb_sql(struct bb_ctx *ctx, const char *sql, const char *types,
 		     ...);
 int bb_exec(struct bb_ctx *ctx, const char *sql, const char *types, ...);
+/* Does the query return a row?  1 yes, 0 no, -1 database error (reported). */
+int bb_exists(struct bb_ctx *ctx, const char *sql, const char *types, ...);
 /* Run a statement list without parameters (schema, PRAGMAs). */
 int bb_exec_script(struct bb_ctx *ctx, const char *sql);
 /* Step: returns SQLITE_ROW / SQLITE_DONE; SQLITE_CONSTRAINT is returned

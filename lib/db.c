@@ -348,6 +348,22 @@ int bb_exec(struct bb_ctx *ctx, const char *sql, const char *types, ...)
 	return rc == SQLITE_DONE ? BB_OK : BB_ESYS;
 }
 
+int bb_exists(struct bb_ctx *ctx, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	sqlite3_stmt *st;
+	int rc;
+
+	va_start(ap, types);
+	st = vbind(ctx, sql, SQLITE_STATIC, types, ap);
+	va_end(ap);
+	if (!st)
+		return -1;
+	rc = bb_step(ctx, st);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 const char *bb_col_text(sqlite3_stmt *st, int i)
 {
 	const unsigned char *s = sqlite3_column_text(st, i);

@@ -28,14 +28,7 @@ static const char SQL_DONOR_EXISTS[] = "SELECT 1 FROM donors WHERE donor_id = ?"
 
 static int donor_exists(struct bb_ctx *ctx, const char *id)
 {
-	sqlite3_stmt *st = bb_sql(ctx, SQL_DONOR_EXISTS, "s", id);
-	int rc;
-
-	if (!st)
-		return -1;
-	rc = bb_step(ctx, st);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	return bb_exists(ctx, SQL_DONOR_EXISTS, "s", id);
 }
 
 struct defer_state {

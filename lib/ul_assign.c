@@ -17,16 +17,8 @@ static const char *const assign_cols[] = {
 /* Is din already used by a donation or a unit (back-loaded data)? */
 static int din_taken(struct bb_ctx *ctx, const char *din)
 {
-	sqlite3_stmt *st = bb_sql(ctx,
-		"SELECT 1 FROM donations WHERE din = ?1 UNION ALL "
-		"SELECT 1 FROM units WHERE din = ?1 LIMIT 1", "s", din);
-	int rc;
-
-	if (!st)
-		return -1;
-	rc = bb_step(ctx, st);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	return bb_exists(ctx, "SELECT 1 FROM donations WHERE din = ?1 UNION ALL "
+			 "SELECT 1 FROM units WHERE din = ?1 LIMIT 1", "s", din);
 }
 
 /* Next free number of (fin, year) into din; BB_EROWS when exhausted. */
