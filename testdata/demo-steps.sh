@@ -27,7 +27,8 @@ run donor-register --now '2026-11-21 21:00' results "$td/demo-results.csv"
 
 say "release what tested negative, and print a label"
 run unit-label --now '2026-11-21 21:30' -o "$dir/released.csv" release --all
-run unit-label print --format text "$dir/released.csv" | head -12
+run unit-label -o "$dir/labels.txt" print --format text "$dir/released.csv"
+sed -n '1,11p' "$dir/labels.txt"
 
 say "Sunday 2026-11-22: ship red cells and plasma to hospital H01"
 grep -E '^din,|,(RBC|FFP),' "$dir/released.csv" |
@@ -58,7 +59,8 @@ run expiry-sweep --db "$hosp" --now '2026-11-26 00:05'
 
 if have forecast && [ -f "$td/real/malaysia/blood_donations.csv" ]; then
 	say "next week's national donations in Malaysia (real data, CC BY 4.0)"
-	run forecast --horizon 7d --freq day "$td/real/malaysia/blood_donations.csv" | head -9
+	run forecast --holidays my --series-col blood_type --value-col donations \
+		--series all --horizon 7 "$td/real/malaysia/blood_donations.csv"
 fi
 say "integrity"
 run bloodbank check
