@@ -191,6 +191,11 @@ static char *trim_blanks(char *s)
 		s += k;
 	size_t n = strlen(s);
 	for (;;) {
+		/* most fields end in none of the blanks' last bytes */
+		unsigned char last = n ? (unsigned char)s[n - 1] : 0;
+		if (last != ' ' && last != '\t' && last != '\r' &&
+		    last != '\n' && last != 0xa0 && last != 0x80)
+			break;
 		if (n >= 1 && (s[n - 1] == ' ' || s[n - 1] == '\t' ||
 			       s[n - 1] == '\r' || s[n - 1] == '\n'))
 			n--;
@@ -238,15 +243,19 @@ static const char *alias_of(const char *key)
 
 /* ---------------------------------------------------------------- input */
 
-static void *grow(void *p, size_t *cap, size_t need, size_t elem)
+static void *grow_slow(void *p, size_t *cap, size_t need, size_t elem)
 {
-	if (need <= *cap)
-		return p;
 	size_t c = *cap ? *cap : 64;
 	while (c < need)
 		c *= 2;
 	*cap = c;
 	return bb_xrealloc(p, c * elem);
+}
+
+/* inline: several calls per field read and written */
+static inline void *grow(void *p, size_t *cap, size_t need, size_t elem)
+{
+	return need <= *cap ? p : grow_slow(p, cap, need, elem);
 }
 
 static int read_error(struct bb_reader *r)
@@ -1316,6 +1325,24 @@ struct bb_writer {
 					 * CSV field's scan */
 };
 
+/* n bytes from s to d: fixed-size (overlapping) moves for the short
+ * fields most are, where a call to memcpy costs more than the copy */
+static inline void wcopy(char *d, const char *s, size_t n)
+{
+	if (n >= 16) {
+		memcpy(d, s, n);
+	} else if (n >= 8) {
+		memcpy(d, s, 8);
+		memcpy(d + n - 8, s + n - 8, 8);
+	} else if (n >= 4) {
+		memcpy(d, s, 4);
+		memcpy(d + n - 4, s + n - 4, 4);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			d[i] = s[i];
+	}
+}
+
 /* inline: called for every field and separator of every row written */
 static inline void wput(struct bb_writer *w, const char *s, size_t n)
 {
@@ -1323,7 +1350,7 @@ static inline void wput(struct bb_writer *w, const char *s, size_t n)
 		return;
 	if (w->len + n > w->cap)
 		w->line = grow(w->line, &w->cap, w->len + n, 1);
-	memcpy(w->line + w->len, s, n);
+	wcopy(w->line + w->len, s, n);
 	w->len += n;
 }
 
@@ -1336,11 +1363,23 @@ static inline void wputc(struct bb_writer *w, char c)
 
 static void put_csv_field(struct bb_writer *w, const char *s)
 {
+	const unsigned char *special = w->special;
 	const char *p = s;
 
 	/* one pass to the end or to the first character to quote */
-	while (!w->special[(unsigned char)*p])
+	while (!special[(unsigned char)*p])
 		p++;
+	if (!*p) {	/* the common case: no blank or BOM at the ends */
+		size_t k = (size_t)(p - s);
+		unsigned char c0 = (unsigned char)s[0];
+		if (k == 0)
+			return;
+		if (c0 != ' ' && c0 != '\t' && c0 != 0xef &&
+		    p[-1] != ' ' && p[-1] != '\t') {
+			wput(w, s, k);
+			return;
+		}
+	}
 	size_t n = *p ? strlen(s) : (size_t)(p - s);
 	/* leading/trailing blanks are quoted: unquoted ones are trimmed by
 	 * readers (libcsv, and ours); so is a leading U+FEFF, which a
@@ -1437,15 +1476,18 @@ static void put_row(struct bb_writer *w, const char *const *vals)
 			put_json_string(w, vals[i] ? vals[i] : "");
 		}
 		wput(w, "}\n", 2);
-	} else {
+	} else if (w->fmt == BB_FMT_TSV) {
 		for (int i = 0; i < w->ncols; i++) {
-			const char *v = vals[i] ? vals[i] : "";
 			if (i)
 				wputc(w, w->delim);
-			if (w->fmt == BB_FMT_TSV)
-				put_tsv_field(w, v);
-			else
-				put_csv_field(w, v);
+			put_tsv_field(w, vals[i] ? vals[i] : "");
+		}
+		wputc(w, '\n');
+	} else {
+		for (int i = 0; i < w->ncols; i++) {
+			if (i)
+				wputc(w, w->delim);
+			put_csv_field(w, vals[i] ? vals[i] : "");
 		}
 		wputc(w, '\n');
 	}

@@ -48,7 +48,8 @@ struct fc_common {
 	{ "holidays", 0, BB_ARG, &(c).holidays, NULL,			\
 	  "--holidays CAL    cn, my, none or a FILE (date,name,days)" }, \
 	{ "from", 0, BB_ARG, &(c).from, NULL,				\
-	  "--from SRC        issues or collections from the database" }, \
+	  "--from SRC        issues or collections from the database (several\n" \
+	  "                    --db: the region's sum, each unit once)" }, \
 	{ "series", 0, BB_ARG, &(c).series, NULL,			\
 	  "--series LIST     only these series (comma list)" },	\
 	{ "origin", 0, BB_ARG, &(c).origin, NULL,			\
@@ -67,6 +68,13 @@ void fc_common_free(struct fc_common *c);
  * stdin.  Returns BB_OK, BB_EROWS (some rows rejected), BB_ESYS. */
 int fc_data_load(struct bb_ctx *ctx, struct fc_common *c, char **files,
 		 int nfiles, struct fc_data *d);
+/* fc_db.c: open the --db files, the first as main, the others attached
+ * as db1, db2... and only read.  BB_OK or BB_ESYS (reported). */
+int fc_db_open(struct bb_ctx *ctx);
+/* Prepare head + member (once per file, "%S" = its schema, joined by
+ * UNION ALL) + tail.  NULL on error (reported). */
+sqlite3_stmt *fc_db_prepare(struct bb_ctx *ctx, const char *head,
+			    const char *member, const char *tail);
 /* "YYYY-MM-DD" of a day number. */
 char *fc_day_str(int day, char buf[static 11]);
 /* Chart of the series with their forecasts (fc_svg.c). */

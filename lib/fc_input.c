@@ -247,33 +247,64 @@ static void rows_to_data(struct rows *rs, struct fc_data *d, int zero_fill,
 	memset(rs, 0, sizeof *rs);
 }
 
-static const char issues_sql[] =
-	"SELECT substr(e.at, 1, 10), u.component || ':' || coalesce(u.abo, '')"
-	" || CASE u.rhd WHEN 'pos' THEN '+' WHEN 'neg' THEN '-' ELSE '' END,"
-	" count(*)"
-	" FROM unit_events e JOIN units u"
+/*
+ * One row per issue event (DIN, product code, time and transition) and
+ * one per donation (its DIN; a donation not yet labelled is its file's
+ * own), so an event or a donation found in two --db files counts once.
+ * Units received from another site are not collections: only the
+ * donations table is.  ?1 is the first day not read.
+ */
+static const char issues_head[] =
+	"SELECT substr(at, 1, 10), ser, count(*) FROM"
+	" (SELECT at, max(ser) AS ser FROM (";
+static const char issues_member[] =
+	"SELECT e.din AS din, e.product_code AS pc, e.at AS at,"
+	" coalesce(e.from_status, '') AS fs, e.to_status AS ts, e.event AS ev,"
+	" u.component || ':' || coalesce(u.abo, '')"
+	" || CASE u.rhd WHEN 'pos' THEN '+' WHEN 'neg' THEN '-' ELSE '' END"
+	" AS ser"
+	" FROM %S.unit_events e JOIN %S.units u"
 	" ON u.din = e.din AND u.product_code = e.product_code"
-	" WHERE (e.event = 'issue' OR e.to_status = 'issued') AND e.at < ?1"
-	" GROUP BY 1, 2";
+	" WHERE (e.event = 'issue' OR e.to_status = 'issued') AND e.at < ?1";
+static const char issues_tail[] =
+	") GROUP BY din, pc, at, fs, ts, ev) GROUP BY 1, 2";
 
-static const char collections_sql[] =
-	"SELECT substr(collected_at, 1, 10), kind, count(*) FROM donations"
-	" WHERE collected_at < ?1 GROUP BY 1, 2";
+static const char collections_head[] =
+	"SELECT substr(c, 1, 10), kind, count(*) FROM"
+	" (SELECT min(c) AS c, min(kind) AS kind FROM (";
+static const char collections_member[] =
+	"SELECT coalesce(din, '%S#' || id) AS k, collected_at AS c, kind"
+	" FROM %S.donations WHERE collected_at < ?1";
+static const char collections_tail[] = ") GROUP BY k) GROUP BY 1, 2";
+/* One file holds each record once: the plain count, without the sort
+ * that finds the records held twice. */
+static const char issues_head1[] =
+	"SELECT substr(at, 1, 10), ser, count(*) FROM (";
+static const char collections_head1[] =
+	"SELECT substr(c, 1, 10), kind, count(*) FROM (";
+static const char tail1[] = ") GROUP BY 1, 2";
 
 static int load_db(struct bb_ctx *ctx, struct fc_common *c, struct fc_data *d)
 {
 	struct rows rs = { 0 };
 	int end = c->origin_day >= 0 ? c->origin_day + 1 : day_of(ctx->now);
+	int issues = !strcmp(c->from, "issues");
 	char endbuf[11];
-	int rc = bb_db_open(ctx, BB_DB_READ);
+	int rc = fc_db_open(ctx);
 
 	if (rc != BB_OK)
 		return rc;
 	fc_day_str(end, endbuf);
-	sqlite3_stmt *st = bb_sql(ctx, !strcmp(c->from, "issues") ? issues_sql :
-				  collections_sql, "s", endbuf);
+	int several = ctx->ndb_extra > 0;
+	sqlite3_stmt *st = issues ?
+		fc_db_prepare(ctx, several ? issues_head : issues_head1,
+			      issues_member, several ? issues_tail : tail1) :
+		fc_db_prepare(ctx, several ? collections_head :
+			      collections_head1, collections_member,
+			      several ? collections_tail : tail1);
 	if (!st)
 		return BB_ESYS;
+	sqlite3_bind_text(st, 1, endbuf, -1, SQLITE_STATIC);
 	while ((rc = bb_step(ctx, st)) == SQLITE_ROW) {
 		bb_time t;
 		const char *why;
@@ -284,6 +315,7 @@ static int load_db(struct bb_ctx *ctx, struct fc_common *c, struct fc_data *d)
 		add_row(&rs, day_of(t), series_index(&rs, name),
 			sqlite3_column_double(st, 2));
 	}
+	sqlite3_finalize(st);
 	if (rc < 0) {
 		free(rs.r);
 		free(rs.names);
@@ -367,5 +399,8 @@ int fc_data_load(struct bb_ctx *ctx, struct fc_common *c, char **files,
 					      "drop the FILE operands", c->from);
 		return load_db(ctx, c, d);
 	}
+	if (ctx->ndb_extra)
+		return bb_usage_error(ctx, "several --db files are read with "
+				      "--from issues or --from collections");
 	return load_csv(ctx, c, files, nfiles, d);
 }

@@ -27,13 +27,24 @@ struct group {
 	double *expiring;	/* per plan day */
 };
 
-static const char stock_sql[] =
-	"SELECT coalesce(abo, ''), coalesce(rhd, ''),"
-	" substr(expires_at, 1, 10), count(*) FROM units"
+/* Live stock of the region: one row per unit (DIN + product code) over
+ * the --db files, so a unit found in two files counts once.  ?1
+ * component, ?2 now. */
+static const char stock_head[] =
+	"SELECT coalesce(abo, ''), coalesce(rhd, ''), substr(x, 1, 10),"
+	" count(*) FROM (SELECT max(abo) AS abo, max(rhd) AS rhd,"
+	" min(expires_at) AS x FROM (";
+static const char stock_member[] =
+	"SELECT din, product_code AS pc, abo, rhd, expires_at FROM %S.units"
 	" WHERE component = ?1 AND status IN ('available', 'quarantine')"
 	" AND (CASE WHEN length(expires_at) = 10 THEN expires_at || ' 23:59'"
-	"  ELSE expires_at END) > ?2"
-	" GROUP BY 1, 2, 3";
+	"  ELSE expires_at END) > ?2";
+static const char stock_tail[] = ") GROUP BY din, pc) GROUP BY 1, 2, 3";
+/* one file: each unit once already */
+static const char stock_head1[] =
+	"SELECT coalesce(abo, ''), coalesce(rhd, ''), substr(expires_at, 1, 10),"
+	" count(*) FROM (";
+static const char stock_tail1[] = ") GROUP BY 1, 2, 3";
 
 static const char target_sql[] =
 	"SELECT target_days FROM rule_stock_targets WHERE component = ?1"
@@ -207,11 +218,15 @@ int fc_cmd_plan(struct bb_ctx *ctx, int argc, char **argv)
 		if (i >= 0)
 			g[i].ser = k;
 	}
-	sqlite3_stmt *st = bb_sql(ctx, stock_sql, "ss", comp, nowbuf);
+	sqlite3_stmt *st = ctx->ndb_extra ?
+		fc_db_prepare(ctx, stock_head, stock_member, stock_tail) :
+		fc_db_prepare(ctx, stock_head1, stock_member, stock_tail1);
 	if (!st) {
 		rc = BB_ESYS;
 		goto out_g;
 	}
+	sqlite3_bind_text(st, 1, comp, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, nowbuf, -1, SQLITE_STATIC);
 	while ((rc = bb_step(ctx, st)) == SQLITE_ROW) {
 		int i = find_group(g, &ng, bb_col_text(st, 0), bb_col_text(st, 1),
 				   (int)ndays);
@@ -228,6 +243,7 @@ int fc_cmd_plan(struct bb_ctx *ctx, int argc, char **argv)
 				g[i].expiring[off + 1] += n;
 		}
 	}
+	sqlite3_finalize(st);
 	if (rc < 0) {
 		rc = BB_ESYS;
 		goto out_g;

@@ -216,11 +216,14 @@ static void put_digits(char *p, int v, int k)
 int isbt_fmt_date(int64_t t, int with_time, char *out, size_t n)
 {
 	struct isbt_date d;
-	isbt_time_to_date(t, &d);
+	int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+	int64_t secs = t - days * 86400;
+	civil_from_days(days, &d.year, &d.month, &d.day);
+	d.hour = (int)(secs / 3600);
+	d.min = (int)(secs % 3600 / 60);	/* as isbt_time_to_date */
 	if (d.year < 2000 || d.year > 2999 || n < (with_time ? 11u : 7u))
 		return -1;
-	int jjj = (int)(days_from_civil(d.year, d.month, d.day) -
-			days_from_civil(d.year, 1, 1)) + 1;
+	int jjj = (int)(days - days_from_civil(d.year, 1, 1)) + 1;
 	put_digits(out, (d.year - 2000) / 100, 1);
 	put_digits(out + 1, d.year % 100, 2);
 	put_digits(out + 3, jjj, 3);
@@ -500,14 +503,17 @@ static int scan_din(const char *s, size_t avail, int pos,
 	return 0;
 }
 
+/* *got is the structure at s, *adv its length with the identifier. */
 static int scan_one(const char *s, size_t avail, int pos,
-		    struct isbt_scan *o, struct isbt_err *e, enum isbt_ds *got)
+		    struct isbt_scan *o, struct isbt_err *e, enum isbt_ds *got,
+		    size_t *adv)
 {
 	if (avail < 2)
 		return fail(e, "scan", pos, "truncated data identifier");
 	if (s[0] == '=' && (is_digit((unsigned char)s[1]) ||
 			    is_upper((unsigned char)s[1]))) {
 		*got = ISBT_DS001;
+		*adv = 16;
 		if (o->seen & (UINT64_C(1) << ISBT_DS001))
 			return fail(e, "DS001", pos, "second DIN in one scan");
 		return scan_din(s, avail, pos, o, e);
@@ -521,6 +527,7 @@ static int scan_one(const char *s, size_t avail, int pos,
 	if (!d)
 		return fail(e, "scan", pos, "unknown data identifier");
 	*got = d->ds;
+	*adv = 2 + (size_t)d->len;
 	if (o->seen & (UINT64_C(1) << d->ds))
 		return fail(e, d->name, pos, "appears twice in one scan");
 	if (avail - 2 < (size_t)d->len)
@@ -596,8 +603,6 @@ static int scan_one(const char *s, size_t avail, int pos,
 	return 0;
 }
 
-static const int ds_len_din = 16;
-
 int isbt_scan(const char *s, size_t n, struct isbt_scan *o, struct isbt_err *e)
 {
 	memset(o, 0, sizeof *o);
@@ -607,10 +612,11 @@ int isbt_scan(const char *s, size_t n, struct isbt_scan *o, struct isbt_err *e)
 	int compound = 0;
 	while (i < n) {
 		enum isbt_ds ds = ISBT_DS_NONE;
+		size_t len = 0;
 		if (s[i] != '=' && s[i] != '&')
 			return fail(e, "scan", (int)i + 1,
 				    "data identifier must start with '=' or '&'");
-		if (scan_one(s + i, n - i, (int)i + 1, o, e, &ds) < 0)
+		if (scan_one(s + i, n - i, (int)i + 1, o, e, &ds, &len) < 0)
 			return -1;
 		if (ds == ISBT_DS023) {
 			if (i != 0)
@@ -621,11 +627,6 @@ int isbt_scan(const char *s, size_t n, struct isbt_scan *o, struct isbt_err *e)
 			o->nstruct++;
 		}
 		o->seen |= UINT64_C(1) << ds;
-		size_t len = ds == ISBT_DS001 ? (size_t)ds_len_din : 2;
-		if (ds != ISBT_DS001)
-			for (size_t k = 0; k < sizeof dis / sizeof dis[0]; k++)
-				if (dis[k].ds == ds)
-					len += (size_t)dis[k].len;
 		i += len;
 	}
 	if (compound && o->nstruct != o->compound_count)

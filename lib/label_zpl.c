@@ -4,6 +4,8 @@
  * ^BC with explicit subset invocation codes (subset C for digit runs),
  * Data Matrix ECC 200 through ^BX.  Layout as in label_svg.c.
  */
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ul.h"
@@ -17,30 +19,33 @@ static size_t digit_run(const char *s)
 	return n;
 }
 
-/* Append one data character in subset B, escaped for ^FD. */
-static int put_b(char *out, size_t n, size_t *len, char c)
+/* Append one data character in subset B, escaped for ^FD (the string
+ * is terminated once, at the end: room for the NUL is kept). */
+static inline int put_b(char *out, size_t n, size_t *len, char c)
 {
-	const char *esc = c == '>' ? ">0" : c == '^' ? "><" : c == '~' ? ">=" : NULL;
-	size_t need = esc ? 2 : 1;
-	if (*len + need + 1 > n)
-		return -1;
-	if (esc) {
-		memcpy(out + *len, esc, 2);
-	} else {
-		out[*len] = c;
+	if ((unsigned char)c < 32 || (unsigned char)c > 126)
+		return -1;	/* (digits never come here) */
+	if (c != '>' && c != '^' && c != '~') {
+		if (*len + 2 > n)
+			return -1;
+		out[(*len)++] = c;
+		return 0;
 	}
-	*len += need;
-	out[*len] = 0;
+	if (*len + 3 > n)
+		return -1;
+	out[*len] = '>';
+	out[*len + 1] = c == '>' ? '0' : c == '^' ? '<' : '=';
+	*len += 2;
 	return 0;
 }
 
-static int put_s(char *out, size_t n, size_t *len, const char *s, size_t k)
+static inline int put_s(char *out, size_t n, size_t *len, const char *s,
+			size_t k)
 {
 	if (*len + k + 1 > n)
 		return -1;
 	memcpy(out + *len, s, k);
 	*len += k;
-	out[*len] = 0;
 	return 0;
 }
 
@@ -56,28 +61,33 @@ int label_code128_zpl(const char *data, char *out, size_t n)
 	size_t len = 0, i = 0, total = strlen(data);
 	int c_mode;
 
+	/* characters outside 32-126 are refused as put_b meets them: out is
+	 * then "" */
 	out[0] = 0;
-	for (size_t k = 0; k < total; k++)
-		if ((unsigned char)data[k] < 32 || (unsigned char)data[k] > 126)
-			return -1;
 	size_t run = digit_run(data);
 	c_mode = run >= 4 || (run == total && run >= 2 && run % 2 == 0);
 	if (c_mode && run % 2)
 		c_mode = 0;	/* odd leading run: first digit in B */
 	if (put_s(out, n, &len, c_mode ? ">;" : ">:", 2) < 0)
-		return -1;
+		return out[0] = 0, -1;
 	while (i < total) {
+		if (!c_mode && (data[i] < '0' || data[i] > '9')) {
+			if (put_b(out, n, &len, data[i]) < 0)
+				return out[0] = 0, -1;
+			i++;
+			continue;
+		}
 		run = digit_run(data + i);
 		if (c_mode) {
 			if (run >= 2) {	/* all the pairs of the run at once */
 				size_t k = run & ~(size_t)1;
 				if (put_s(out, n, &len, data + i, k) < 0)
-					return -1;
+					return out[0] = 0, -1;
 				i += k;
 				continue;
 			}
 			if (put_s(out, n, &len, ">6", 2) < 0)
-				return -1;
+				return out[0] = 0, -1;
 			c_mode = 0;
 			continue;
 		}
@@ -85,91 +95,82 @@ int label_code128_zpl(const char *data, char *out, size_t n)
 		if ((run >= 6 || (run >= 4 && at_end))) {
 			if (run % 2) {
 				if (put_b(out, n, &len, data[i]) < 0)
-					return -1;
+					return out[0] = 0, -1;
 				i++;
 			}
 			if (put_s(out, n, &len, ">5", 2) < 0)
-				return -1;
+				return out[0] = 0, -1;
 			c_mode = 1;
 			continue;
 		}
 		if (put_b(out, n, &len, data[i]) < 0)
-			return -1;
+			return out[0] = 0, -1;
 		i++;
 	}
+	out[len] = 0;
 	return (int)len;
 }
 
-/* The label is built in memory with plain appends and written with one
- * fwrite: printf-style formatting of ~60 fields per label cost more than
- * everything else together (bench/labels.sh). */
+/*
+ * The layout is fixed per dpi: every ^FO/^A0/^BC/^GB command and its dot
+ * counts are rendered once into a template (label_zpl_tmpl), and each
+ * label is the template's pieces with the unit's fields spliced in,
+ * written with one fwrite.  Formatting the ~65 numbers of a label every
+ * time cost more than everything else together (bench/labels.sh).
+ */
 struct zpl {
 	double dpm;	/* dots per mm */
 	char b[8192];
 	size_t n;
 };
 
-static inline void app(struct zpl *z, const char *s)
+static inline void app_n(struct zpl *z, const char *s, size_t k)
 {
-	size_t k = strlen(s);
 	if (z->n + k < sizeof z->b) {
 		memcpy(z->b + z->n, s, k);
 		z->n += k;
 	}
 }
 
-/* Non-negative dot counts (0..99999), digits straight into the buffer. */
-static inline void app_int(struct zpl *z, int v)
+static inline void app(struct zpl *z, const char *s)
 {
-	/* two digits per division: some 65 numbers per label */
-	static const char pairs[] =
-		"00010203040506070809101112131415161718192021222324"
-		"25262728293031323334353637383940414243444546474849"
-		"50515253545556575859606162636465666768697071727374"
-		"75767778798081828384858687888990919293949596979899";
-	char *p = z->b + z->n;
-	if (z->n + 6 >= sizeof z->b)
-		return;
+	app_n(z, s, strlen(s));
+}
+
+/* Non-negative dot counts, digits straight into the buffer. */
+static void app_int(struct zpl *z, int v)
+{
+	char d[12];
+	int i = sizeof d;
 	if (v < 0)
 		v = 0;
-	if (v < 100000) {
-		int nd = v >= 10000 ? 5 : v >= 1000 ? 4 : v >= 100 ? 3 :
-			 v >= 10 ? 2 : 1;
-		char *q = p + nd;	/* digits from the right */
-		while (v >= 100) {
-			int r = v % 100;
-			v /= 100;
-			q -= 2;
-			q[0] = pairs[2 * r];
-			q[1] = pairs[2 * r + 1];
-		}
-		if (v >= 10) {
-			q[-2] = pairs[2 * v];
-			q[-1] = pairs[2 * v + 1];
-		} else {
-			q[-1] = (char)('0' + v);
-		}
-		z->n += (size_t)nd;
-		return;
-	}
-	/* (no such dot count on a 100 mm label: the low five digits) */
-	if (v >= 10000)
-		*p++ = (char)('0' + v / 10000 % 10);
-	if (v >= 1000)
-		*p++ = (char)('0' + v / 1000 % 10);
-	if (v >= 100)
-		*p++ = (char)('0' + v / 100 % 10);
-	if (v >= 10)
-		*p++ = (char)('0' + v / 10 % 10);
-	*p++ = (char)('0' + v % 10);
-	z->n = (size_t)(p - z->b);
+	do
+		d[--i] = (char)('0' + v % 10);
+	while ((v /= 10) > 0);
+	app_n(z, d + i, sizeof d - (size_t)i);
 }
 
 /* Field data with the ZPL specials blanked (labels carry no ^ or ~). */
 static void app_fd(struct zpl *z, const char *s)
 {
-	for (; *s && z->n + 1 < sizeof z->b; s++)
-		z->b[z->n++] = *s == '^' || *s == '~' ? ' ' : *s;
+	/* '^' 0x5e and '~' 0x7e differ in bit 0x20 alone: 8 bytes at a
+	 * time are checked for either with the has-a-zero-byte test */
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	size_t k = strlen(s), room = sizeof z->b - 1 - z->n, i = 0;
+	char *p = z->b + z->n;
+	if (k > room)
+		k = room;
+	for (; i + 8 <= k; i += 8) {
+		uint64_t w, x;
+		memcpy(&w, s + i, 8);
+		x = (w | 0x2020202020202020u) ^ 0x7e7e7e7e7e7e7e7eu;
+		if ((x - ones) & ~x & highs)
+			break;
+		memcpy(p + i, &w, 8);
+	}
+	for (; i < k; i++)
+		p[i] = (s[i] | 0x20) == '~' ? ' ' : s[i];
+	z->n += k;
 }
 
 static int d(const struct zpl *z, double mm)
@@ -187,44 +188,32 @@ static void fo(struct zpl *z, double x, double y)
 
 static void font(struct zpl *z, char orient, double h, double w)
 {
+	char o[2] = { orient, 0 };
 	app(z, "^A0");
-	z->b[z->n++] = orient;
+	app(z, o);
 	app(z, ",");
 	app_int(z, d(z, h));
 	app(z, ",");
 	app_int(z, d(z, w));
 }
 
-/* A text field "pre s post" (pre and post are ours, s is data). */
-static void text3(struct zpl *z, double x, double y, double h,
-		  const char *pre, const char *s, const char *post)
+/* Head of a text field up to its data: "^FO..^A0N,h,w^FDpre". */
+static void text_head(struct zpl *z, double x, double y, double h,
+		      const char *pre)
 {
 	fo(z, x, y);
 	font(z, 'N', h, h * 0.8);
 	app(z, "^FD");
 	app(z, pre);
-	app_fd(z, s);
-	app(z, post);
-	app(z, "^FS\n");
 }
 
-static void text(struct zpl *z, double x, double y, double h, const char *s)
+/* Head of a Code 128 field up to its data. */
+static void code128_head(struct zpl *z, double x, double y, double h)
 {
-	text3(z, x, y, h, "", s, "");
-}
-
-static void code128(struct zpl *z, double x, double y, double h,
-		    const char *data)
-{
-	char enc[128];
-	if (label_code128_zpl(data, enc, sizeof enc) < 0)
-		return;
 	fo(z, x, y);
 	app(z, "^BCN,");
 	app_int(z, d(z, h));
 	app(z, ",N,N,N,N^FD");
-	app(z, enc);
-	app(z, "^FS\n");
 }
 
 static void box(struct zpl *z, double x, double y, double w, double h, int t)
@@ -239,14 +228,50 @@ static void box(struct zpl *z, double x, double y, double w, double h, int t)
 	app(z, "^FS\n");
 }
 
-int label_zpl(FILE *fp, const struct ul_label *l, int dpi, int datamatrix)
+/* The template's pieces, in label order: each is what precedes a field. */
+enum {
+	P_HEAD, P_DIN_BC, P_DIN_TEXT, P_K, P_FLAGS, P_COLLECTED, P_FACILITY,
+	P_ABO_BC, P_ABO_TEXT, P_RHD, P_RULE, P_PRODUCT_BC, P_PRODUCT_TEXT,
+	P_DESC, P_VOLUME, P_EXPIRY_BC, P_EXPIRY_TEXT, P_ATTRS, P_ANTIGENS,
+	P_DM, P_N
+};
+
+/*
+ * The last few encodings of each barcode (DIN, ABO, product, expiry):
+ * a print run repeats the product, expiry and group codes label after
+ * label, and their Code 128 encoding is the costliest part of a label.
+ */
+enum { BC_DIN, BC_ABO, BC_PRODUCT, BC_EXPIRY, BC_N, BC_WAYS = 4 };
+struct bc_memo {
+	char data[32];		/* "" = unused */
+	char enc[96];
+	int len;		/* label_code128_zpl's result */
+};
+
+struct zpl_tmpl {
+	unsigned short off[P_N], len[P_N];
+	char s[2048];
+	struct bc_memo memo[BC_N][BC_WAYS];
+	unsigned char next[BC_N];	/* way to replace next */
+};
+
+/* (ul.h, which another engineer keeps, does not declare these yet) */
+struct zpl_tmpl *label_zpl_tmpl(int dpi);
+int label_zpl_with(FILE *fp, const struct ul_label *l,
+		   struct zpl_tmpl *t, int datamatrix);
+
+static void tmpl_render(struct zpl_tmpl *t, int dpi)
 {
 	struct zpl z;
-	const struct bb_unit *u = &l->u;
-	char k[2] = { l->k, 0 };
+	size_t from;
+	int p;
 
 	z.dpm = dpi / 25.4;
 	z.n = 0;
+#define PIECE(id) (p = (id), from = z.n)
+#define END() (t->off[p] = (unsigned short)from, \
+	       t->len[p] = (unsigned short)(z.n - from))
+	PIECE(P_HEAD);
 	app(&z, "^XA\n^CI28\n^PW");
 	app_int(&z, d(&z, 100));
 	app(&z, "\n^LL");
@@ -257,67 +282,187 @@ int label_zpl(FILE *fp, const struct ul_label *l, int dpi, int datamatrix)
 	app(&z, ",3,");
 	app_int(&z, d(&z, 8));
 	app(&z, "\n");
+	END();
 	/* upper left: DIN, K boxed, type 1/2 flags rotated */
-	code128(&z, 5, 5, 8, l->din_ds);
-	text(&z, 5, 15, 3.5, l->din_text);
+	PIECE(P_DIN_BC), code128_head(&z, 5, 5, 8), END();
+	PIECE(P_DIN_TEXT), text_head(&z, 5, 15, 3.5, ""), END();
+	PIECE(P_K);
 	box(&z, 38.3, 14.4, 3.4, 4.6, 2);
-	text(&z, 39, 15, 3.5, k);
-	if (strcmp(l->flags, "00") &&
-	    (isbt_flag_type(l->flags) == ISBT_FLAG_1 ||
-	     isbt_flag_type(l->flags) == ISBT_FLAG_2)) {
-		fo(&z, 42.5, 14.5);
-		font(&z, 'R', 2.5, 2);
-		app(&z, "^FD");
-		app(&z, l->flags);
-		app(&z, "^FS\n");
-	}
-	if (u->collected_at[0]) {
-		char day[11];
-		memcpy(day, u->collected_at, 10);
-		day[10] = 0;
-		text3(&z, 5, 21, 3, "Collected ", day, "");
-	}
-	text(&z, 5, 25.5, 3, l->facility);
+	text_head(&z, 39, 15, 3.5, "");
+	END();
+	PIECE(P_FLAGS);
+	fo(&z, 42.5, 14.5);
+	font(&z, 'R', 2.5, 2);
+	app(&z, "^FD");
+	END();
+	PIECE(P_COLLECTED), text_head(&z, 5, 21, 3, "Collected "), END();
+	PIECE(P_FACILITY), text_head(&z, 5, 25.5, 3, ""), END();
 	/* upper right: ABO/RhD */
-	code128(&z, 52, 5, 8, l->abo_ds);
-	text(&z, 54, 17, 18, u->abo[0] ? u->abo : "--");
-	text(&z, 54, 37, 5, !strcmp(u->rhd, "pos") ? "RhD POSITIVE"
-			   : !strcmp(u->rhd, "neg") ? "RhD NEGATIVE" : "RhD --");
-	box(&z, 2, 50, 96, -1, 1);
+	PIECE(P_ABO_BC), code128_head(&z, 52, 5, 8), END();
+	PIECE(P_ABO_TEXT), text_head(&z, 54, 17, 18, ""), END();
+	PIECE(P_RHD), text_head(&z, 54, 37, 5, ""), END();
+	PIECE(P_RULE), box(&z, 2, 50, 96, -1, 1), END();
 	/* lower left: product */
-	code128(&z, 5, 55, 8, l->product_ds);
-	text(&z, 5, 65, 3.5, u->product);
+	PIECE(P_PRODUCT_BC), code128_head(&z, 5, 55, 8), END();
+	PIECE(P_PRODUCT_TEXT), text_head(&z, 5, 65, 3.5, ""), END();
+	PIECE(P_DESC);
 	fo(&z, 5, 71);
 	font(&z, 'N', 3.2, 2.6);
 	app(&z, "^FB");
 	app_int(&z, d(&z, 42));
 	app(&z, ",4,0,L,0^FD");
-	app_fd(&z, l->desc_en);
-	app(&z, "^FS\n");
-	if (u->volume_ml[0]) {
-		fo(&z, 5, 90);
-		font(&z, 'N', 3, 2.4);
-		app(&z, "^FD");
-		app_fd(&z, u->volume_ml);
-		app(&z, " ml  ");
-		app_fd(&z, u->units[0] ? u->units : "-");
-		app(&z, " U^FS\n");
-	}
+	END();
+	PIECE(P_VOLUME);
+	fo(&z, 5, 90);
+	font(&z, 'N', 3, 2.4);
+	app(&z, "^FD");
+	END();
 	/* lower right: expiry */
-	code128(&z, 52, 55, 8, l->expiry_ds);
-	text3(&z, 52, 65, 3.5, "EXP ", u->expires_at, "");
-	if (u->attributes[0])
-		text(&z, 52, 71, 3, u->attributes);
-	if (u->antigens[0])	/* special testing as its interpretation */
-		text3(&z, 52, 76, 3, "Ag ", u->antigens, "");
-	if (datamatrix && l->compound[0]) {
-		fo(&z, 86, 87);
-		app(&z, "^BXN,");
-		app_int(&z, dpi >= 300 ? 5 : 3);
-		app(&z, ",200,0,0,1,_^FD");
-		app(&z, l->compound);
-		app(&z, "^FS\n");
+	PIECE(P_EXPIRY_BC), code128_head(&z, 52, 55, 8), END();
+	PIECE(P_EXPIRY_TEXT), text_head(&z, 52, 65, 3.5, "EXP "), END();
+	PIECE(P_ATTRS), text_head(&z, 52, 71, 3, ""), END();
+	PIECE(P_ANTIGENS), text_head(&z, 52, 76, 3, "Ag "), END();
+	PIECE(P_DM);
+	fo(&z, 86, 87);
+	app(&z, "^BXN,");
+	app_int(&z, dpi >= 300 ? 5 : 3);
+	app(&z, ",200,0,0,1,_^FD");
+	END();
+#undef PIECE
+#undef END
+	memcpy(t->s, z.b, z.n < sizeof t->s ? z.n : sizeof t->s);
+	for (int b = 0; b < BC_N; b++) {
+		for (int w = 0; w < BC_WAYS; w++)
+			t->memo[b][w].data[0] = 0;
+		t->next[b] = 0;
 	}
-	app(&z, "^XZ\n");
+}
+
+/* The layout at dpi, rendered once for a run of labels (free() it). */
+struct zpl_tmpl *label_zpl_tmpl(int dpi)
+{
+	struct zpl_tmpl *t = malloc(sizeof *t);
+	if (t)
+		tmpl_render(t, dpi);
+	return t;
+}
+
+static inline void piece(struct zpl *z, const struct zpl_tmpl *t, int p)
+{
+	app_n(z, t->s + t->off[p], t->len[p]);
+}
+
+static inline void fs(struct zpl *z)
+{
+	app_n(z, "^FS\n", 4);
+}
+
+/* A text field: the piece, the data escaped, ^FS. */
+static void text(struct zpl *z, const struct zpl_tmpl *t, int p,
+		 const char *s)
+{
+	piece(z, t, p);
+	app_fd(z, s);
+	fs(z);
+}
+
+/* A Code 128 field; none at all when data cannot be encoded. */
+static void code128(struct zpl *z, struct zpl_tmpl *t, int p, int bc,
+		    const char *data)
+{
+	struct bc_memo *m = t->memo[bc], *hit = NULL;
+	char enc[128];
+	const char *e = enc;
+	int k;
+
+	/* (every DIN is new: no memo) */
+	for (int w = 0; bc != BC_DIN && w < BC_WAYS; w++)
+		if (m[w].data[0] && !strcmp(m[w].data, data)) {
+			hit = &m[w];
+			break;
+		}
+	if (hit) {
+		k = hit->len;
+		e = hit->enc;
+	} else {
+		k = label_code128_zpl(data, enc, sizeof enc);
+		size_t n = bc == BC_DIN ? 0 : strlen(data);
+		if (n && n < sizeof m->data && k < (int)sizeof m->enc) {
+			struct bc_memo *f = &m[t->next[bc]];
+			t->next[bc] = (unsigned char)((t->next[bc] + 1) % BC_WAYS);
+			memcpy(f->data, data, n + 1);
+			f->len = k;
+			if (k > 0)
+				memcpy(f->enc, enc, (size_t)k);
+		}
+	}
+	if (k < 0)
+		return;
+	piece(z, t, p);
+	app_n(z, e, (size_t)k);
+	fs(z);
+}
+
+int label_zpl_with(FILE *fp, const struct ul_label *l,
+		   struct zpl_tmpl *t, int datamatrix)
+{
+	struct zpl z;
+	const struct bb_unit *u = &l->u;
+	char k[2] = { l->k, 0 };
+
+	z.n = 0;
+	piece(&z, t, P_HEAD);
+	code128(&z, t, P_DIN_BC, BC_DIN, l->din_ds);
+	text(&z, t, P_DIN_TEXT, l->din_text);
+	text(&z, t, P_K, k);
+	if (strcmp(l->flags, "00") &&
+	    (isbt_flag_type(l->flags) == ISBT_FLAG_1 ||
+	     isbt_flag_type(l->flags) == ISBT_FLAG_2)) {
+		piece(&z, t, P_FLAGS);
+		app(&z, l->flags);
+		fs(&z);
+	}
+	if (u->collected_at[0]) {
+		char day[11];
+		memcpy(day, u->collected_at, 10);
+		day[10] = 0;
+		text(&z, t, P_COLLECTED, day);
+	}
+	text(&z, t, P_FACILITY, l->facility);
+	code128(&z, t, P_ABO_BC, BC_ABO, l->abo_ds);
+	text(&z, t, P_ABO_TEXT, u->abo[0] ? u->abo : "--");
+	text(&z, t, P_RHD, !strcmp(u->rhd, "pos") ? "RhD POSITIVE"
+			   : !strcmp(u->rhd, "neg") ? "RhD NEGATIVE" : "RhD --");
+	piece(&z, t, P_RULE);
+	code128(&z, t, P_PRODUCT_BC, BC_PRODUCT, l->product_ds);
+	text(&z, t, P_PRODUCT_TEXT, u->product);
+	text(&z, t, P_DESC, l->desc_en);
+	if (u->volume_ml[0]) {
+		piece(&z, t, P_VOLUME);
+		app_fd(&z, u->volume_ml);
+		app_n(&z, " ml  ", 5);
+		app_fd(&z, u->units[0] ? u->units : "-");
+		app_n(&z, " U^FS\n", 6);
+	}
+	code128(&z, t, P_EXPIRY_BC, BC_EXPIRY, l->expiry_ds);
+	text(&z, t, P_EXPIRY_TEXT, u->expires_at);
+	if (u->attributes[0])
+		text(&z, t, P_ATTRS, u->attributes);
+	if (u->antigens[0])	/* special testing as its interpretation */
+		text(&z, t, P_ANTIGENS, u->antigens);
+	if (datamatrix && l->compound[0]) {
+		piece(&z, t, P_DM);
+		app(&z, l->compound);
+		fs(&z);
+	}
+	app_n(&z, "^XZ\n", 4);
 	return fwrite(z.b, 1, z.n, fp) == z.n ? 0 : -1;
+}
+
+/* One label: a run of them should take label_zpl_tmpl once instead. */
+int label_zpl(FILE *fp, const struct ul_label *l, int dpi, int datamatrix)
+{
+	struct zpl_tmpl t;
+	tmpl_render(&t, dpi);
+	return label_zpl_with(fp, l, &t, datamatrix);
 }

@@ -57,15 +57,16 @@ static int check_code(struct bb_writer *w, const char *code)
 {
 	struct isbt_scan s;
 	struct isbt_err e;
-	char err[160] = "", k[2] = "", exp[17], col[17], collected[17];
+	char err[160], k[2] = "", exp[17], col[17], collected[17];
 	int ok;
 
-	memset(&s, 0, sizeof s);
-	if (code[0] == '=' || code[0] == '&') {
+	err[0] = 0;
+	if (code[0] == '=' || code[0] == '&') {	/* isbt_scan clears s */
 		ok = isbt_scan(code, strlen(code), &s, &e) == 0;
 		if (ok && s.din[0])
 			k[0] = s.k;
 	} else {
+		memset(&s, 0, sizeof s);
 		ok = isbt_din_parse(code, s.din, NULL, &e) == 0;
 		if (ok)
 			k[0] = isbt_din_k(s.din);

@@ -12,6 +12,13 @@
 
 enum fmt { F_TEXT, F_ZPL, F_SVG, F_CSV };
 
+/* label_zpl.c: the ZPL layout rendered once per run (ul.h, which is not
+ * ours, does not declare these yet) */
+struct zpl_tmpl;
+struct zpl_tmpl *label_zpl_tmpl(int dpi);
+int label_zpl_with(FILE *fp, const struct ul_label *l,
+		   struct zpl_tmpl *t, int datamatrix);
+
 /* dst = src, truncated to n - 1 bytes (snprintf "%s" without printf) */
 
 struct print_args {
@@ -20,6 +27,7 @@ struct print_args {
 	const char *flags, *facility_name;
 	FILE *fp;
 	struct bb_writer *w;
+	struct zpl_tmpl *zpl;
 	long n;
 	char stem[4096], ext[32];	/* -o FILE for SVG: stem-N.ext */
 };
@@ -42,16 +50,26 @@ static void fill_desc(struct bb_ctx *ctx, struct ul_label *l)
 	l->desc_zh[0] = 0;
 }
 
-int ul_label_build(struct bb_ctx *ctx, const struct bb_unit *u,
-		   const char *flags, struct ul_label *l, const char **why)
+/*
+ * ul_label_build with the unit's times when the caller has them parsed
+ * already (pexp, pcol; NULL: parse u's).  Every string of l starts empty:
+ * clearing the whole ~1 KB label for each of 100 k labels showed up.
+ */
+static int label_build(struct bb_ctx *ctx, const struct bb_unit *u,
+		       const char *flags, struct ul_label *l, const char **why,
+		       const bb_time *pexp, const bb_time *pcol)
 {
 	bb_time exp, col;
 	const char *e;
 	const char *parts[5];
 	int n = 0;
 
-	memset(l, 0, sizeof *l);
 	l->u = *u;
+	l->din_ds[0] = l->abo_ds[0] = l->product_ds[0] = 0;
+	l->expiry_ds[0] = l->collect_ds[0] = l->compound[0] = 0;
+	l->k = 0;
+	l->din_text[0] = l->desc_en[0] = l->desc_zh[0] = 0;
+	l->facility[0] = l->flags[0] = 0;
 	if (!flags || !*flags)
 		flags = "00";
 	if (!strcmp(flags, "check"))
@@ -62,14 +80,17 @@ int ul_label_build(struct bb_ctx *ctx, const struct bb_unit *u,
 		*why = "not a DIN";
 		return -1;
 	}
-	l->k = isbt_din_k(u->din);
+	/* the DIN passed isbt_gen_din's check: isbt_din_k without its own */
+	l->k = isbt_value_char(isbt_mod37_2(u->din, ISBT_DIN_LEN));
 	isbt_din_text(u->din, l->din_text, sizeof l->din_text);
 	isbt_gen_abo(u->abo, u->rhd, l->abo_ds, sizeof l->abo_ds);
 	if (isbt_gen_product(u->product, l->product_ds, sizeof l->product_ds) < 0) {
 		*why = "not a product code";
 		return -1;
 	}
-	if (bb_parse_time(u->expires_at, &exp, &e) < 0 ||
+	if (pexp)
+		exp = *pexp;
+	if ((!pexp && bb_parse_time(u->expires_at, &exp, &e) < 0) ||
 	    isbt_gen_expiry(exp, l->expiry_ds, sizeof l->expiry_ds) < 0) {
 		*why = "expires_at is not a time in 2000-2999";
 		return -1;
@@ -78,7 +99,10 @@ int ul_label_build(struct bb_ctx *ctx, const struct bb_unit *u,
 	parts[n++] = l->abo_ds;
 	parts[n++] = l->product_ds;
 	parts[n++] = l->expiry_ds;
-	if (u->collected_at[0] && bb_parse_time(u->collected_at, &col, &e) == 0 &&
+	if (pcol && u->collected_at[0])
+		col = *pcol;
+	if (u->collected_at[0] &&
+	    (pcol || bb_parse_time(u->collected_at, &col, &e) == 0) &&
 	    isbt_gen_collection(col, 0, l->collect_ds, sizeof l->collect_ds) > 0)
 		parts[n++] = l->collect_ds;
 	isbt_gen_compound(parts, n, l->compound, sizeof l->compound);
@@ -86,26 +110,63 @@ int ul_label_build(struct bb_ctx *ctx, const struct bb_unit *u,
 	return 0;
 }
 
+int ul_label_build(struct bb_ctx *ctx, const struct bb_unit *u,
+		   const char *flags, struct ul_label *l, const char **why)
+{
+	return label_build(ctx, u, flags, l, why, NULL, NULL);
+}
+
 /* Already "YYYY-MM-DD HH:MM"?  Then it needs no reformatting. */
 static int canonical_time(const char *v)
 {
-	static const char shape[] = "dddd-dd-dd dd:dd";
-	for (int i = 0; shape[i]; i++)
-		if (shape[i] == 'd' ? v[i] < '0' || v[i] > '9' : v[i] != shape[i])
-			return 0;
-	return v[16] == 0;
+#define DIG(i) ((unsigned)(v[i] - '0') <= 9)
+	return DIG(0) && DIG(1) && DIG(2) && DIG(3) && v[4] == '-' &&
+	       DIG(5) && DIG(6) && v[7] == '-' && DIG(8) && DIG(9) &&
+	       v[10] == ' ' && DIG(11) && DIG(12) && v[13] == ':' &&
+	       DIG(14) && DIG(15) && v[16] == 0;
+#undef DIG
 }
 
-/* Checked time field into out (canonical); -1 with *why when bad. */
-static int time_field(const char *v, char out[static 17], const char **why)
+/* A canonical time that bb_parse_time would take (years 1900-2200, a
+ * real day and time of day), converted by hand: 1, or 0 to leave it to
+ * bb_parse_time and its reasons. */
+static int fast_time(const char *v, bb_time *t)
 {
-	bb_time t;
-	if (bb_parse_time(v, &t, why) < 0)
+	static const unsigned char mdays[] = {
+		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+	};
+	if (!canonical_time(v))
+		return 0;
+#define N2(i) ((v[i] - '0') * 10 + (v[i + 1] - '0'))
+	int y = N2(0) * 100 + N2(2), m = N2(5), d = N2(8), h = N2(11),
+	    mi = N2(14);
+#undef N2
+	if (y < 1900 || y > 2200 || m < 1 || m > 12 || h > 23 || mi > 59)
+		return 0;
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (d < 1 || d > mdays[m - 1] + (m == 2 && leap))
+		return 0;
+	*t = bb_make_time(y, m, d, h, mi, 0);
+	return 1;
+}
+
+/* Checked time field into out (canonical); -1 with *why when bad.  *have
+ * is set when *t is the time out says (a canonical one). */
+static int time_field(const char *v, char out[static 17], const char **why,
+		      bb_time *t, int *have)
+{
+	*have = 0;
+	if (fast_time(v, t)) {
+		memcpy(out, v, 17);
+		*have = 1;
+		return 0;
+	}
+	if (bb_parse_time(v, t, why) < 0)
 		return -1;
 	if (canonical_time(v))
 		memcpy(out, v, 17);
 	else
-		bb_fmt_time(t, out);
+		bb_fmt_time(*t, out);
 	return 0;
 }
 
@@ -117,14 +178,22 @@ static int canonical_group(const char *abo, const char *rhd)
 	       (!strcmp(rhd, "pos") || !strcmp(rhd, "neg"));
 }
 
+/* The times a record's unit came with, parsed (have_*: whether). */
+struct unit_times {
+	bb_time exp, col;
+	int have_exp, have_col;
+};
+
 /* The unit a record names: the database's copy when there is one. */
 static int print_unit(struct bb_ctx *ctx, struct bb_reader *r,
-		      struct bb_rec *rec, struct bb_unit *u)
+		      struct bb_rec *rec, struct bb_unit *u,
+		      struct unit_times *ut)
 {
 	const char *v;
 	const char *why;
 	int rc;
 
+	ut->have_exp = ut->have_col = 0;
 	memset(u, 0, sizeof *u);
 	if (ul_rec_unit_key(ctx, r, rec, u->din, u->product) < 0)
 		return 0;
@@ -144,12 +213,13 @@ static int print_unit(struct bb_ctx *ctx, struct bb_reader *r,
 			  : "missing", NULL);
 		return 0;
 	}
-	if (time_field(v, u->expires_at, &why) < 0) {
+	if (time_field(v, u->expires_at, &why, &ut->exp, &ut->have_exp) < 0) {
 		bb_reject(ctx, r, rec, "expires_at", why, v);
 		return 0;
 	}
 	v = bb_get(r, rec, "collected_at");
-	if (*v && time_field(v, u->collected_at, &why) < 0)
+	if (*v && time_field(v, u->collected_at, &why, &ut->col,
+			      &ut->have_col) < 0)
 		u->collected_at[0] = 0;
 	const char *abo = bb_get(r, rec, "abo"), *rhd = bb_get(r, rec, "rhd");
 	if (canonical_group(abo, rhd)) {
@@ -200,13 +270,16 @@ static int print_row(struct bb_ctx *ctx, struct bb_reader *r,
 {
 	struct print_args *a = arg;
 	struct bb_unit u;
+	struct unit_times ut;
 	struct ul_label l;
 	const char *why = "";
 	int rc;
 
-	if ((rc = print_unit(ctx, r, rec, &u)) <= 0)
+	if ((rc = print_unit(ctx, r, rec, &u, &ut)) <= 0)
 		return rc < 0 ? BB_ESYS : BB_OK;
-	if (ul_label_build(ctx, &u, a->flags, &l, &why) < 0) {
+	if (label_build(ctx, &u, a->flags, &l, &why,
+			ut.have_exp ? &ut.exp : NULL,
+			ut.have_col ? &ut.col : NULL) < 0) {
 		bb_reject(ctx, r, rec, "din", why, u.din);
 		return BB_OK;
 	}
@@ -228,7 +301,7 @@ static int print_row(struct bb_ctx *ctx, struct bb_reader *r,
 			fputc('\n', a->fp);
 		return label_text(a->fp, &l) < 0 ? BB_ESYS : BB_OK;
 	case F_ZPL:
-		return label_zpl(a->fp, &l, a->dpi, a->datamatrix) < 0
+		return label_zpl_with(a->fp, &l, a->zpl, a->datamatrix) < 0
 			       ? BB_ESYS : BB_OK;
 	case F_SVG:
 		if (!a->fp)
@@ -310,6 +383,11 @@ int ul_print(struct bb_ctx *ctx, int argc, char **argv)
 	} else if (!(a.fp = bb_output_open(ctx))) {
 		return BB_ESYS;
 	}
+	if (a.fmt == F_ZPL && !(a.zpl = label_zpl_tmpl(a.dpi))) {
+		bb_output_close(ctx, a.fp);
+		bb_err(ctx, "out of memory");
+		return BB_ESYS;
+	}
 	rc = ul_each_file(ctx, argc, argv, first, ul_unit_cols, NULL, 0,
 			  print_row, &a);
 	if (a.w) {
@@ -332,5 +410,6 @@ int ul_print(struct bb_ctx *ctx, int argc, char **argv)
 	}
 	if (rc == BB_OK && ctx->nrejected)
 		rc = BB_EROWS;
+	free(a.zpl);
 	return rc;
 }
