@@ -294,15 +294,23 @@ static const char *const abo_defaults[8] = {
 	"95", "51", "06", "62", "17", "73", "28", "84"
 };
 
+/* strcmp(a, b) == 0 for the table's few-byte names, without the calls
+ * (every label printed looks its group up) */
+static inline int same(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
 const char *isbt_abo_code(const char *abo, const char *rhd)
 {
 	for (size_t i = 0; i < 8; i++)
-		if (!strcmp(abo, abo_rows[i].abo) &&
-		    !strcmp(rhd, abo_rows[i].rhd))
+		if (same(abo, abo_rows[i].abo) && same(rhd, abo_rows[i].rhd))
 			return abo_defaults[i];
 	if (!rhd[0])
 		for (size_t i = 0; i < 4; i++)
-			if (!strcmp(abo, abo_norh[i].abo))
+			if (same(abo, abo_norh[i].abo))
 				return abo_norh[i].def;
 	return NULL;
 }

@@ -168,6 +168,15 @@ static void app_fd(struct zpl *z, const char *s)
 			break;
 		memcpy(p + i, &w, 8);
 	}
+	if (i + 4 <= k) {
+		uint32_t w, x;
+		memcpy(&w, s + i, 4);
+		x = (w | 0x20202020u) ^ 0x7e7e7e7eu;
+		if (!((x - 0x01010101u) & ~x & 0x80808080u)) {
+			memcpy(p + i, &w, 4);
+			i += 4;
+		}
+	}
 	for (; i < k; i++)
 		p[i] = (s[i] | 0x20) == '~' ? ' ' : s[i];
 	z->n += k;
@@ -256,9 +265,6 @@ struct zpl_tmpl {
 };
 
 /* (ul.h, which another engineer keeps, does not declare these yet) */
-struct zpl_tmpl *label_zpl_tmpl(int dpi);
-int label_zpl_with(FILE *fp, const struct ul_label *l,
-		   struct zpl_tmpl *t, int datamatrix);
 
 static void tmpl_render(struct zpl_tmpl *t, int dpi)
 {
@@ -389,7 +395,8 @@ static void code128(struct zpl *z, struct zpl_tmpl *t, int p, int bc,
 		size_t n = bc == BC_DIN ? 0 : strlen(data);
 		if (n && n < sizeof m->data && k < (int)sizeof m->enc) {
 			struct bc_memo *f = &m[t->next[bc]];
-			t->next[bc] = (unsigned char)((t->next[bc] + 1) % BC_WAYS);
+			t->next[bc] = (unsigned char)((t->next[bc] + 1) %
+						      BC_WAYS);
 			memcpy(f->data, data, n + 1);
 			f->len = k;
 			if (k > 0)

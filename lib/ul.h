@@ -110,6 +110,11 @@ int ul_label_build(struct bb_ctx *ctx, const struct bb_unit *u,
 /* Label writers (lib/label_*.c). */
 int label_text(FILE *fp, const struct ul_label *l);
 int label_zpl(FILE *fp, const struct ul_label *l, int dpi, int datamatrix);
+/* A run of ZPL labels: the fixed layout for a dpi rendered once. */
+struct zpl_tmpl;
+struct zpl_tmpl *label_zpl_tmpl(int dpi);
+int label_zpl_with(FILE *fp, const struct ul_label *l, struct zpl_tmpl *t,
+		   int datamatrix);
 int label_svg(FILE *fp, const struct ul_label *l, int datamatrix,
 	      const char **why);
 extern const char *const label_csv_cols[];

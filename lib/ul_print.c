@@ -14,10 +14,6 @@ enum fmt { F_TEXT, F_ZPL, F_SVG, F_CSV };
 
 /* label_zpl.c: the ZPL layout rendered once per run (ul.h, which is not
  * ours, does not declare these yet) */
-struct zpl_tmpl;
-struct zpl_tmpl *label_zpl_tmpl(int dpi);
-int label_zpl_with(FILE *fp, const struct ul_label *l,
-		   struct zpl_tmpl *t, int datamatrix);
 
 /* dst = src, truncated to n - 1 bytes (snprintf "%s" without printf) */
 
@@ -64,7 +60,8 @@ static int label_build(struct bb_ctx *ctx, const struct bb_unit *u,
 	const char *parts[5];
 	int n = 0;
 
-	l->u = *u;
+	if (&l->u != u)
+		l->u = *u;
 	l->din_ds[0] = l->abo_ds[0] = l->product_ds[0] = 0;
 	l->expiry_ds[0] = l->collect_ds[0] = l->compound[0] = 0;
 	l->k = 0;
@@ -184,6 +181,16 @@ struct unit_times {
 	int have_exp, have_col;
 };
 
+/* bb_copy for the short fields of each record, without its calls to
+ * strlen and memcpy: dst gets at most n - 1 bytes and a NUL (n > 0). */
+static inline void copy_field(char *dst, size_t n, const char *src)
+{
+	size_t i = 0;
+	for (; i + 1 < n && src[i]; i++)
+		dst[i] = src[i];
+	dst[i] = 0;
+}
+
 /* The unit a record names: the database's copy when there is one. */
 static int print_unit(struct bb_ctx *ctx, struct bb_reader *r,
 		      struct bb_rec *rec, struct bb_unit *u,
@@ -223,20 +230,25 @@ static int print_unit(struct bb_ctx *ctx, struct bb_reader *r,
 		u->collected_at[0] = 0;
 	const char *abo = bb_get(r, rec, "abo"), *rhd = bb_get(r, rec, "rhd");
 	if (canonical_group(abo, rhd)) {
-		bb_copy(u->abo, sizeof u->abo, abo);
-		bb_copy(u->rhd, sizeof u->rhd, rhd);
+		copy_field(u->abo, sizeof u->abo, abo);
+		copy_field(u->rhd, sizeof u->rhd, rhd);
 	} else if (bb_abo_from_rec(ctx, abo, rhd, u->abo, u->rhd) < 0) {
 		bb_reject(ctx, r, rec, "abo", "not a blood group",
 			  bb_get(r, rec, "abo"));
 		return 0;
 	}
 	v = ul_component(bb_get(r, rec, "component"));
-	bb_copy(u->component, sizeof u->component, v ? v : "");
-	bb_copy(u->volume_ml, sizeof u->volume_ml, bb_get(r, rec, "volume_ml"));
-	bb_copy(u->units, sizeof u->units, bb_get(r, rec, "units"));
-	bb_copy(u->status, sizeof u->status, bb_get(r, rec, "status"));
-	bb_copy(u->location, sizeof u->location, bb_get(r, rec, "location"));
-	bb_copy(u->antigens, sizeof u->antigens, bb_get(r, rec, "antigens"));
+	copy_field(u->component, sizeof u->component, v ? v : "");
+	copy_field(u->volume_ml, sizeof u->volume_ml,
+		   bb_get(r, rec, "volume_ml"));
+	copy_field(u->units, sizeof u->units,
+		   bb_get(r, rec, "units"));
+	copy_field(u->status, sizeof u->status,
+		   bb_get(r, rec, "status"));
+	copy_field(u->location, sizeof u->location,
+		   bb_get(r, rec, "location"));
+	copy_field(u->antigens, sizeof u->antigens,
+		   bb_get(r, rec, "antigens"));
 	v = bb_get(r, rec, "attributes");
 	if (*v)
 		ul_attrs_norm(v, u->attributes, sizeof u->attributes);
@@ -269,26 +281,26 @@ static int print_row(struct bb_ctx *ctx, struct bb_reader *r,
 		     struct bb_rec *rec, void *arg)
 {
 	struct print_args *a = arg;
-	struct bb_unit u;
-	struct unit_times ut;
 	struct ul_label l;
+	struct bb_unit *u = &l.u;	/* read straight into the label */
+	struct unit_times ut;
 	const char *why = "";
 	int rc;
 
-	if ((rc = print_unit(ctx, r, rec, &u, &ut)) <= 0)
+	if ((rc = print_unit(ctx, r, rec, u, &ut)) <= 0)
 		return rc < 0 ? BB_ESYS : BB_OK;
-	if (label_build(ctx, &u, a->flags, &l, &why,
+	if (label_build(ctx, u, a->flags, &l, &why,
 			ut.have_exp ? &ut.exp : NULL,
 			ut.have_col ? &ut.col : NULL) < 0) {
-		bb_reject(ctx, r, rec, "din", why, u.din);
+		bb_reject(ctx, r, rec, "din", why, u->din);
 		return BB_OK;
 	}
 	if (a->facility_name)
-		snprintf(l.facility, sizeof l.facility, "%.5s %s", u.din,
+		snprintf(l.facility, sizeof l.facility, "%.5s %s", u->din,
 			 a->facility_name);
 	else {
 		memcpy(l.facility, "Facility ", 9);
-		memcpy(l.facility + 9, u.din, 5);
+		memcpy(l.facility + 9, u->din, 5);
 		l.facility[14] = 0;
 	}
 	a->n++;
@@ -307,7 +319,7 @@ static int print_row(struct bb_ctx *ctx, struct bb_reader *r,
 		if (!a->fp)
 			return svg_file(ctx, a, &l);
 		if (label_svg(a->fp, &l, a->datamatrix, &why) < 0) {
-			bb_err(ctx, "label '%s %s': %s", u.din, u.product, why);
+			bb_err(ctx, "label '%s %s': %s", u->din, u->product, why);
 			return BB_ESYS;
 		}
 		return BB_OK;
