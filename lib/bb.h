@@ -122,6 +122,10 @@ struct bb_opt {
  */
 int bb_args(struct bb_ctx *ctx, int argc, char **argv,
 	    const struct bb_opt *extra, int *first_operand);
+/* bb_args for commands that take no FILE operands: an operand is a usage
+ * error "unexpected operand 'x'[: hint]".  Returns as bb_args. */
+int bb_args_no_files(struct bb_ctx *ctx, int argc, char **argv,
+		     const struct bb_opt *extra, const char *hint);
 
 struct bb_cmd {
 	const char *name;

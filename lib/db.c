@@ -329,20 +329,30 @@ int bb_step(struct bb_ctx *ctx, sqlite3_stmt *st)
 	return -1;
 }
 
+/* Bind, step once (or to the end) and reset; the last step's code. */
+static int vrun(struct bb_ctx *ctx, const char *sql, const char *types,
+		va_list ap, int to_end)
+{
+	sqlite3_stmt *st = vbind(ctx, sql, SQLITE_STATIC, types, ap);
+	int rc;
+
+	if (!st)
+		return -1;
+	do
+		rc = bb_step(ctx, st);
+	while (to_end && rc == SQLITE_ROW);
+	sqlite3_reset(st);
+	return rc;
+}
+
 int bb_exec(struct bb_ctx *ctx, const char *sql, const char *types, ...)
 {
 	va_list ap;
-	sqlite3_stmt *st;
 	int rc;
 
 	va_start(ap, types);
-	st = vbind(ctx, sql, SQLITE_STATIC, types, ap);
+	rc = vrun(ctx, sql, types, ap, 1);
 	va_end(ap);
-	if (!st)
-		return BB_ESYS;
-	while ((rc = bb_step(ctx, st)) == SQLITE_ROW)
-		;
-	sqlite3_reset(st);
 	if (rc == SQLITE_CONSTRAINT)
 		return BB_EROWS;
 	return rc == SQLITE_DONE ? BB_OK : BB_ESYS;
@@ -351,16 +361,11 @@ int bb_exec(struct bb_ctx *ctx, const char *sql, const char *types, ...)
 int bb_exists(struct bb_ctx *ctx, const char *sql, const char *types, ...)
 {
 	va_list ap;
-	sqlite3_stmt *st;
 	int rc;
 
 	va_start(ap, types);
-	st = vbind(ctx, sql, SQLITE_STATIC, types, ap);
+	rc = vrun(ctx, sql, types, ap, 0);
 	va_end(ap);
-	if (!st)
-		return -1;
-	rc = bb_step(ctx, st);
-	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 

@@ -173,18 +173,15 @@ int fc_cmd_plan(struct bb_ctx *ctx, int argc, char **argv)
 	};
 	struct fc_data d = { 0 };
 	struct group g[MAXG];
-	int ng = 0, first, rc;
+	int ng = 0, rc;
 	long ndays = 7, lead = 1;
 	double defer = 0.1, noshow = 0.5, yield = 1;
 
-	rc = bb_args(ctx, argc, argv, opts, &first);
+	rc = bb_args_no_files(ctx, argc, argv, opts, "plan reads the database");
 	if (rc == -1)
 		return BB_OK;
 	if (rc != BB_OK)
 		return rc;
-	if (first < argc)
-		return bb_usage_error(ctx, "plan reads the database; it takes no "
-				      "FILE operands");
 	if (strcmp(comp, "RBC") && strcmp(comp, "WB") && strcmp(comp, "PLT") &&
 	    strcmp(comp, "FFP") && strcmp(comp, "FP") && strcmp(comp, "CRYO"))
 		return bb_usage_error(ctx, "--component '%s': want WB, RBC, PLT, "

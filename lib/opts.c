@@ -222,6 +222,17 @@ int bb_args(struct bb_ctx *ctx, int argc, char **argv,
 	return bb_clock_init(ctx, now_arg);
 }
 
+int bb_args_no_files(struct bb_ctx *ctx, int argc, char **argv,
+		     const struct bb_opt *extra, const char *hint)
+{
+	int first, rc = bb_args(ctx, argc, argv, extra, &first);
+
+	if (rc != BB_OK || first >= argc)
+		return rc;
+	return bb_usage_error(ctx, "unexpected operand '%s'%s%s", argv[first],
+			      hint ? ": " : "", hint ? hint : "");
+}
+
 static void program_help(const char *prog, const struct bb_cmd *cmds,
 			 const char *summary)
 {

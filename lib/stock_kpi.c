@@ -265,16 +265,13 @@ int stock_cmd_kpi(struct bb_ctx *ctx, int argc, char **argv)
 	struct kpi_out o;
 	bb_time from, to;
 	char fbuf[17], tbuf[17];
-	int first, rc, nschema;
+	int rc, nschema;
 
-	rc = bb_args(ctx, argc, argv, opts, &first);
+	rc = bb_args_no_files(ctx, argc, argv, opts, NULL);
 	if (rc == -1)
 		return BB_OK;
 	if (rc != BB_OK)
 		return rc;
-	if (first < argc)
-		return bb_usage_error(ctx, "unexpected operand '%s'",
-				      argv[first]);
 	if (ctx->format_arg && strcmp(ctx->format_arg, "csv") &&
 	    strcmp(ctx->format_arg, "tsv") && strcmp(ctx->format_arg, "json"))
 		return bb_usage_error(ctx, "kpi writes csv, tsv or json, not"

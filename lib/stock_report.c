@@ -180,7 +180,7 @@ static int finish(struct bb_ctx *ctx, struct stock_report *rep, int alert,
 int stock_cmd_report(struct bb_ctx *ctx, int argc, char **argv)
 {
 	const char *window_arg = NULL, *at_arg = NULL;
-	int by_site = 0, alert = 0, first, rc, nschema;
+	int by_site = 0, alert = 0, rc, nschema;
 	struct bb_opt opts[] = {
 		{ "window", 0, BB_ARG, &window_arg, NULL,
 		  "--window DUR   mean daily issues over DUR (default 28d)" },
@@ -197,14 +197,11 @@ int stock_cmd_report(struct bb_ctx *ctx, int argc, char **argv)
 	bb_time at, from;
 	const char *why;
 
-	rc = bb_args(ctx, argc, argv, opts, &first);
+	rc = bb_args_no_files(ctx, argc, argv, opts, NULL);
 	if (rc == -1)
 		return BB_OK;
 	if (rc != BB_OK)
 		return rc;
-	if (first < argc)
-		return bb_usage_error(ctx, "unexpected operand '%s'",
-				      argv[first]);
 	if ((rc = stock_format_check(ctx)) != BB_OK)
 		return rc;
 	if (window_arg && bb_parse_dur(window_arg, &window, &why) != 0)

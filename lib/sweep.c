@@ -366,17 +366,14 @@ int sweep_cmd_run(struct bb_ctx *ctx, int argc, char **argv)
 	struct bb_dur within = { 0, BB_HOUR }, validity, tolerance;
 	char buf[64];
 	const char *why;
-	int first, rc;
+	int rc;
 
-	rc = bb_args(ctx, argc, argv, opts, &first);
+	rc = bb_args_no_files(ctx, argc, argv, opts,
+			      "give temperature files with --temps");
 	if (rc == -1)
 		return BB_OK;
 	if (rc != BB_OK)
 		return rc;
-	if (first < argc)
-		return bb_usage_error(ctx, "unexpected operand '%s': give"
-				      " temperature files with --temps",
-				      argv[first]);
 	if (within_arg && bb_parse_dur(within_arg, &within, &why) != 0)
 		return bb_usage_error(ctx, "bad --within '%s': %s", within_arg,
 				      why);
