@@ -25,6 +25,7 @@ path_bin=$BIN
 if [ "$VALGRIND" = 1 ]; then
 	path_bin=$res/vg
 	mkdir -p "$path_bin"
+	chmod 755 "$res"	# crash.test.sh runs one case as another user
 	for p in "$BIN"/*; do
 		n=$(basename "$p")
 		printf '#!/bin/sh\nexec valgrind -q --error-exitcode=98 --leak-check=full --errors-for-leak-kinds=definite "%s" "$@"\n' "$p" > "$path_bin/$n"
