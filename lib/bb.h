@@ -148,6 +148,11 @@ int bb_parse_date(const char *s, bb_time *t, const char **why); /* date only */
 char *bb_fmt_time(bb_time t, char buf[static 17]);
 char *bb_fmt_date(bb_time t, char buf[static 11]);
 bb_time bb_make_time(int y, int mon, int d, int h, int min, int s);
+/* The proleptic Gregorian calendar: days since 1970-01-01 and back. */
+int64_t bb_days_from_civil(int64_t y, int m, int d);
+void bb_civil_from_days(int64_t days, int *y, int *m, int *d);
+int bb_is_leap(int y);
+int bb_month_days(int y, int m);
 void bb_split_time(bb_time t, int *y, int *mon, int *d, int *h, int *min,
 		   int *s);
 int bb_weekday(bb_time t);		/* 0 = Sunday */

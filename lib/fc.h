@@ -41,8 +41,9 @@ struct fc_cal {
 /* Parse CSV text with header date,name[,days[,source]] (extra columns
  * ignored, '#' lines skipped).  Returns 0, or -1 with a message in err
  * naming the line. */
-int fc_cal_parse(struct fc_cal *cal, const char *text, size_t len,
-		 char *err, size_t errn);
+struct bb_ctx;
+int fc_cal_parse(struct bb_ctx *ctx, struct fc_cal *cal, const char *what,
+		 const char *text, size_t len, char *err, size_t errn);
 void fc_cal_free(struct fc_cal *cal);
 /* Name of the holiday covering day d (first match) or NULL. */
 const char *fc_cal_at(const struct fc_cal *cal, int d);

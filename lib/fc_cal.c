@@ -6,26 +6,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bb.h"
 #include "fc.h"
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static int days_from_civil(int y, int m, int d)
-{
-	y -= m <= 2;
-	int era = (y >= 0 ? y : y - 399) / 400;
-	int yoe = y - era * 400;
-	int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
 
+/* A calendar date as days since 1970-01-01, through the core parser. */
 static int parse_day(const char *s, int *day)
 {
-	int y, m, d, n = 0;
-	if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 ||
-	    m < 1 || m > 12 || d < 1 || d > 31)
+	const char *why;
+	bb_time t;
+
+	if (bb_parse_date(s, &t, &why))
 		return -1;
-	*day = days_from_civil(y, m, d);
+	*day = (int)(t / BB_DAY);
 	return 0;
 }
 
@@ -44,106 +37,98 @@ static int name_index(struct fc_cal *cal, const char *name)
 
 /* Split one line on commas into at most nf fields (no quoting: calendar
  * names are plain words). */
-static int split(char *line, char **f, int nf)
+/* Calendar files may carry '#' comment lines: empty them, keeping the
+ * line numbers, so the core CSV reader sees plain CSV. */
+static void drop_comments(const char *text, size_t len, char *out)
 {
-	int n = 0;
-	char *p = line;
-	while (n < nf) {
-		f[n++] = p;
-		p = strchr(p, ',');
-		if (!p)
-			break;
-		*p++ = 0;
+	int at_start = 1, skip = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (at_start)
+			skip = text[i] == '#';
+		at_start = text[i] == '\n';
+		out[i] = skip && !at_start ? ' ' : text[i];
 	}
-	for (int i = 0; i < n; i++) {
-		char *e = f[i] + strlen(f[i]);
-		while (e > f[i] && (e[-1] == ' ' || e[-1] == '\r' || e[-1] == '"'))
-			*--e = 0;
-		while (*f[i] == ' ' || *f[i] == '"')
-			f[i]++;
-	}
-	return n;
 }
 
-int fc_cal_parse(struct fc_cal *cal, const char *text, size_t len, char *err,
-		 size_t errn)
+static void cal_add(struct fc_cal *cal, int *cap, int day, int days,
+		    const char *name)
 {
-	size_t i = 0;
-	int lineno = 0, cap = 0, header = 0;
-	int c_date = 0, c_name = 1, c_days = 2;
+	if (cal->n == *cap) {
+		*cap = *cap ? *cap * 2 : 256;
+		cal->day = bb_xrealloc(cal->day, sizeof(int) * (size_t)*cap);
+		cal->len = bb_xrealloc(cal->len, sizeof(int) * (size_t)*cap);
+		cal->name = bb_xrealloc(cal->name, sizeof(int) * (size_t)*cap);
+	}
+	cal->day[cal->n] = day;
+	cal->len[cal->n] = days;
+	cal->name[cal->n] = name_index(cal, name);
+	cal->n++;
+}
+
+/* One calendar row into cal; -1 with err naming the line. */
+static int cal_row(struct fc_cal *cal, int *cap, const struct bb_reader *r,
+		   const struct bb_rec *rec, char *err, size_t errn)
+{
+	const char *date = bb_get(r, rec, "date"), *name = bb_get(r, rec, "name");
+	const char *dv = bb_get(r, rec, "days");
+	long days = 1;
+	int day;
+
+	if (!*name)
+		name = bb_get(r, rec, "holiday");
+	if (parse_day(date, &day)) {
+		snprintf(err, errn, "line %ld: bad date '%s'", rec->line, date);
+		return -1;
+	}
+	if (!*name) {
+		snprintf(err, errn, "line %ld: empty name", rec->line);
+		return -1;
+	}
+	if (*dv && bb_parse_int(dv, 1, 60, &days)) {
+		snprintf(err, errn, "line %ld: days must be 1..60: '%s'",
+			 rec->line, dv);
+		return -1;
+	}
+	cal_add(cal, cap, day, (int)days, name);
+	return 0;
+}
+
+int fc_cal_parse(struct bb_ctx *ctx, struct fc_cal *cal, const char *what,
+		 const char *text, size_t len, char *err, size_t errn)
+{
+	static const char *const cols[] = { "date", "name", "holiday", "days",
+					    "source", NULL };
+	static const char *const req[] = { "date", NULL };
+	char *buf = bb_xmalloc(len + 1);
+	int cap = 0, k = 0, rc = -1, rejected = ctx->nrejected;
+	struct bb_reader *r;
+	struct bb_rec *rec;
 
 	memset(cal, 0, sizeof *cal);
-	while (i < len) {
-		size_t j = i;
-		while (j < len && text[j] != '\n')
-			j++;
-		char line[512];
-		size_t l = j - i < sizeof line - 1 ? j - i : sizeof line - 1;
-		memcpy(line, text + i, l);
-		line[l] = 0;
-		i = j + 1;
-		lineno++;
-		if (lineno == 1 && !memcmp(line, "\xef\xbb\xbf", 3))
-			memmove(line, line + 3, strlen(line + 3) + 1);
-		char *f[8];
-		if (line[0] == '#' || line[0] == 0 || line[0] == '\r')
-			continue;
-		int nf = split(line, f, 8);
-		if (!header) {
-			header = 1;
-			c_date = c_name = c_days = -1;
-			for (int k = 0; k < nf; k++) {
-				if (!strcmp(f[k], "date"))
-					c_date = k;
-				else if (!strcmp(f[k], "name") || !strcmp(f[k], "holiday"))
-					c_name = k;
-				else if (!strcmp(f[k], "days"))
-					c_days = k;
-			}
-			if (c_date < 0 || c_name < 0) {
-				snprintf(err, errn, "line 1: header needs columns date and name");
-				fc_cal_free(cal);
-				return -1;
-			}
-			continue;
-		}
-		int day, days = 1;
-		if (c_date >= nf || parse_day(f[c_date], &day)) {
-			snprintf(err, errn, "line %d: bad date '%s'", lineno,
-				 c_date < nf ? f[c_date] : "");
-			fc_cal_free(cal);
-			return -1;
-		}
-		if (c_name >= nf || !*f[c_name]) {
-			snprintf(err, errn, "line %d: empty name", lineno);
-			fc_cal_free(cal);
-			return -1;
-		}
-		if (c_days >= 0 && c_days < nf && *f[c_days]) {
-			char *end;
-			long v = strtol(f[c_days], &end, 10);
-			if (*end || v < 1 || v > 60) {
-				snprintf(err, errn, "line %d: days must be 1..60: '%s'",
-					 lineno, f[c_days]);
-				fc_cal_free(cal);
-				return -1;
-			}
-			days = (int)v;
-		}
-		if (cal->n == cap) {
-			cap = cap ? cap * 2 : 256;
-			cal->day = realloc(cal->day, sizeof(int) * cap);
-			cal->len = realloc(cal->len, sizeof(int) * cap);
-			cal->name = realloc(cal->name, sizeof(int) * cap);
-			if (!cal->day || !cal->len || !cal->name)
-				abort();
-		}
-		cal->day[cal->n] = day;
-		cal->len[cal->n] = days;
-		cal->name[cal->n] = name_index(cal, f[c_name]);
-		cal->n++;
+	drop_comments(text, len, buf);
+	snprintf(err, errn, "cannot read the calendar");
+	if (!(r = bb_reader_open_mem(ctx, what, buf, len)))
+		goto out;
+	if (bb_reader_columns(r, cols, req) != BB_OK ||
+	    (bb_reader_col(r, "name") < 0 && bb_reader_col(r, "holiday") < 0)) {
+		snprintf(err, errn, "line 1: header needs columns date and name");
+		goto out;
 	}
-	return 0;
+	while ((k = bb_reader_next(r, &rec)) == 1)
+		if (cal_row(cal, &cap, r, rec, err, errn))
+			goto out;
+	if (k < 0 || ctx->nrejected != rejected) {
+		snprintf(err, errn, "malformed rows (reported above)");
+		goto out;
+	}
+	rc = 0;
+out:
+	bb_reader_close(r);
+	free(buf);
+	if (rc)
+		fc_cal_free(cal);
+	return rc;
 }
 
 void fc_cal_free(struct fc_cal *cal)

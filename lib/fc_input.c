@@ -35,8 +35,8 @@ static int load_calendar(struct bb_ctx *ctx, struct fc_common *c)
 			bb_err(ctx, "built-in calendar '%s' missing from this build", name);
 			return BB_ESYS;
 		}
-		if (fc_cal_parse(&c->cal, (const char *)e->data, e->len, err,
-				 sizeof err)) {
+		if (fc_cal_parse(ctx, &c->cal, path, (const char *)e->data,
+				 e->len, err, sizeof err)) {
 			bb_err(ctx, "calendar '%s': %s", name, err);
 			return BB_ESYS;
 		}
@@ -57,7 +57,7 @@ static int load_calendar(struct bb_ctx *ctx, struct fc_common *c)
 			buf = bb_xrealloc(buf, cap *= 2);
 	}
 	fclose(fp);
-	int rc = fc_cal_parse(&c->cal, buf, len, err, sizeof err);
+	int rc = fc_cal_parse(ctx, &c->cal, name, buf, len, err, sizeof err);
 	free(buf);
 	if (rc) {
 		bb_err(ctx, "calendar '%s': %s", name, err);

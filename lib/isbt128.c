@@ -2,6 +2,7 @@
  * isbt128.c - ISBT 128 data structures (reference/isbt128.md).
  */
 #include "isbt128.h"
+#include "bb.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -161,37 +162,9 @@ void isbt_flag3(const char *din, char out[3])
 
 /* ---- dates ---- */
 
-static int is_leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int64_t days_from_civil(int y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 int64_t isbt_date_to_time(const struct isbt_date *d)
 {
-	int64_t days = days_from_civil(d->year, d->month, d->day);
+	int64_t days = bb_days_from_civil(d->year, d->month, d->day);
 	return days * 86400 + d->hour * 3600 + d->min * 60;
 }
 
@@ -199,7 +172,7 @@ void isbt_time_to_date(int64_t t, struct isbt_date *d)
 {
 	int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
 	int64_t secs = t - days * 86400;
-	civil_from_days(days, &d->year, &d->month, &d->day);
+	bb_civil_from_days(days, &d->year, &d->month, &d->day);
 	d->hour = (int)(secs / 3600);
 	d->min = (int)(secs % 3600 / 60);
 	d->has_time = 1;
@@ -218,12 +191,12 @@ int isbt_fmt_date(int64_t t, int with_time, char *out, size_t n)
 	struct isbt_date d;
 	int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
 	int64_t secs = t - days * 86400;
-	civil_from_days(days, &d.year, &d.month, &d.day);
+	bb_civil_from_days(days, &d.year, &d.month, &d.day);
 	d.hour = (int)(secs / 3600);
 	d.min = (int)(secs % 3600 / 60);	/* as isbt_time_to_date */
 	if (d.year < 2000 || d.year > 2999 || n < (with_time ? 11u : 7u))
 		return -1;
-	int jjj = (int)(days - days_from_civil(d.year, 1, 1)) + 1;
+	int jjj = (int)(days - bb_days_from_civil(d.year, 1, 1)) + 1;
 	put_digits(out, (d.year - 2000) / 100, 1);
 	put_digits(out + 1, d.year % 100, 2);
 	put_digits(out + 3, jjj, 3);
@@ -245,9 +218,9 @@ static int parse_date(const char *s, int with_time, const char *ds, int pos,
 	int yy = (s[1] - '0') * 10 + (s[2] - '0');
 	int jjj = (s[3] - '0') * 100 + (s[4] - '0') * 10 + (s[5] - '0');
 	d->year = 2000 + 100 * c + yy;
-	if (jjj < 1 || jjj > (is_leap(d->year) ? 366 : 365))
+	if (jjj < 1 || jjj > (bb_is_leap(d->year) ? 366 : 365))
 		return fail(e, ds, pos + 3, "day of year out of range");
-	civil_from_days(days_from_civil(d->year, 1, 1) + jjj - 1, &d->year,
+	bb_civil_from_days(bb_days_from_civil(d->year, 1, 1) + jjj - 1, &d->year,
 			&d->month, &d->day);
 	d->hour = 23;
 	d->min = 59;		/* no time given: the day's end (2359) */

@@ -10,7 +10,7 @@
 
 #include "bb.h"
 
-static int64_t days_from_civil(int64_t y, int m, int d)
+int64_t bb_days_from_civil(int64_t y, int m, int d)
 {
 	int64_t era, yoe, doy, doe;
 
@@ -22,7 +22,7 @@ static int64_t days_from_civil(int64_t y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
+void bb_civil_from_days(int64_t z, int *y, int *m, int *d)
 {
 	int64_t era, doe, yoe, doy, mp;
 
@@ -37,21 +37,21 @@ static void civil_from_days(int64_t z, int *y, int *m, int *d)
 	*y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
-static int is_leap(int y)
+int bb_is_leap(int y)
 {
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-static int month_days(int y, int m)
+int bb_month_days(int y, int m)
 {
 	static const int md[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 
-	return m == 2 && is_leap(y) ? 29 : md[m - 1];
+	return m == 2 && bb_is_leap(y) ? 29 : md[m - 1];
 }
 
 bb_time bb_make_time(int y, int mon, int d, int h, int min, int s)
 {
-	return days_from_civil(y, mon, d) * BB_DAY + h * 3600 + min * 60 + s;
+	return bb_days_from_civil(y, mon, d) * BB_DAY + h * 3600 + min * 60 + s;
 }
 
 void bb_split_time(bb_time t, int *y, int *mon, int *d, int *h, int *min,
@@ -61,7 +61,7 @@ void bb_split_time(bb_time t, int *y, int *mon, int *d, int *h, int *min,
 	int64_t sec = t - days * BB_DAY;
 	int yy, mm, dd;
 
-	civil_from_days(days, &yy, &mm, &dd);
+	bb_civil_from_days(days, &yy, &mm, &dd);
 	if (y) *y = yy;
 	if (mon) *mon = mm;
 	if (d) *d = dd;
@@ -118,7 +118,7 @@ static int parse_date_part(const char **pp, int *y, int *m, int *d,
 		return *why = "year out of range", -1;
 	if (*m < 1 || *m > 12)
 		return *why = "no such month", -1;
-	if (*d < 1 || *d > month_days(*y, *m))
+	if (*d < 1 || *d > bb_month_days(*y, *m))
 		return *why = "no such day in that month", -1;
 	*pp = p;
 	return 0;
@@ -216,8 +216,8 @@ bb_time bb_add_months(bb_time t, int months)
 	idx = (int64_t)y * 12 + (m - 1) + months;
 	y = (int)(idx >= 0 ? idx / 12 : (idx - 11) / 12);
 	m = (int)(idx - (int64_t)y * 12) + 1;
-	if (d > month_days(y, m))
-		d = month_days(y, m);
+	if (d > bb_month_days(y, m))
+		d = bb_month_days(y, m);
 	return bb_make_time(y, m, d, h, mi, s);
 }
 

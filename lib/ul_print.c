@@ -129,9 +129,6 @@ static int canonical_time(const char *v)
  * bb_parse_time and its reasons. */
 static int fast_time(const char *v, bb_time *t)
 {
-	static const unsigned char mdays[] = {
-		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-	};
 	if (!canonical_time(v))
 		return 0;
 #define N2(i) ((v[i] - '0') * 10 + (v[i + 1] - '0'))
@@ -140,8 +137,7 @@ static int fast_time(const char *v, bb_time *t)
 #undef N2
 	if (y < 1900 || y > 2200 || m < 1 || m > 12 || h > 23 || mi > 59)
 		return 0;
-	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	if (d < 1 || d > mdays[m - 1] + (m == 2 && leap))
+	if (d < 1 || d > bb_month_days(y, m))
 		return 0;
 	*t = bb_make_time(y, m, d, h, mi, 0);
 	return 1;

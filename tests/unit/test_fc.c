@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "t.h"
+#include "bb.h"
 #include "fc.h"
 
 #define NEAR(a, b, tol) (fabs((a) - (b)) <= (tol))
@@ -181,6 +182,9 @@ static void test_accuracy(void)
 	T_OK(NEAR(fc_scale_weekly(y, 14), 4, 1e-12), "weekly MASE scale");
 }
 
+/* The calendar is read by the core CSV reader, which reports on a ctx. */
+static struct bb_ctx cal_ctx;
+
 static void test_calendar(void)
 {
 	struct fc_cal cal;
@@ -188,7 +192,7 @@ static void test_calendar(void)
 	const char good[] = "date,name,days,source\n# comment\n"
 			    "2024-02-10,chinese_new_year,2,lunardate\n"
 			    "2024-03-11,ramadan,30,x\n2025-01-29,chinese_new_year,,x\n";
-	T_OK(fc_cal_parse(&cal, good, strlen(good), err, sizeof err) == 0,
+	T_OK(fc_cal_parse(&cal_ctx, &cal, "test", good, strlen(good), err, sizeof err) == 0,
 	     "calendar parses");
 	T_INTEQ(cal.n, 3);
 	T_INTEQ(cal.nnames, 2);
@@ -199,13 +203,13 @@ static void test_calendar(void)
 	T_OK(fc_cal_at(&cal, 19766) == NULL, "no holiday on 2024-02-13");
 	fc_cal_free(&cal);
 	const char bad[] = "date,name\n2024-13-01,x\n";
-	T_OK(fc_cal_parse(&cal, bad, strlen(bad), err, sizeof err) == -1 &&
+	T_OK(fc_cal_parse(&cal_ctx, &cal, "test", bad, strlen(bad), err, sizeof err) == -1 &&
 	     strstr(err, "line 2"), "a bad date names its line");
 	const char bad2[] = "day,what\n";
-	T_OK(fc_cal_parse(&cal, bad2, strlen(bad2), err, sizeof err) == -1,
+	T_OK(fc_cal_parse(&cal_ctx, &cal, "test", bad2, strlen(bad2), err, sizeof err) == -1,
 	     "header without date,name is refused");
 	const char bad3[] = "date,name,days\n2024-01-01,x,0\n";
-	T_OK(fc_cal_parse(&cal, bad3, strlen(bad3), err, sizeof err) == -1,
+	T_OK(fc_cal_parse(&cal_ctx, &cal, "test", bad3, strlen(bad3), err, sizeof err) == -1,
 	     "days must be at least 1");
 }
 
@@ -259,7 +263,7 @@ static void test_planted(void)
 	}
 	struct fc_cal cal;
 	char err[128];
-	T_OK(fc_cal_parse(&cal, caltext, strlen(caltext), err, sizeof err) == 0,
+	T_OK(fc_cal_parse(&cal_ctx, &cal, "test", caltext, strlen(caltext), err, sizeof err) == 0,
 	     "synthetic calendar parses");
 	struct fc_opts o;
 	struct fc_result r;
@@ -333,11 +337,13 @@ static void test_planted(void)
 
 int main(void)
 {
+	bb_ctx_init(&cal_ctx, "test_fc");
 	test_optim();
 	test_snaive();
 	test_ets();
 	test_accuracy();
 	test_calendar();
 	test_planted();
+	bb_ctx_free(&cal_ctx);
 	return t_done();
 }
