@@ -78,6 +78,8 @@ struct bb_ctx {
 	 * what is printed is what was done. */
 	int in_write_txn;
 	struct bb_writer *held;	/* closed writers waiting for the commit */
+	char **phone_patterns;	/* rule_phone_patterns, read at first use */
+	int nphone_patterns;	/* -1 until read */
 };
 
 /* ---- ctx.c ---- */

@@ -10,6 +10,7 @@ void bb_ctx_init(struct bb_ctx *ctx, const char *prog)
 	ctx->prog = prog;
 	ctx->out_fmt = BB_FMT_CSV;
 	ctx->profile = "cn";
+	ctx->nphone_patterns = -1;
 }
 
 void bb_ctx_free(struct bb_ctx *ctx)
@@ -29,4 +30,9 @@ void bb_ctx_free(struct bb_ctx *ctx)
 	}
 	free(ctx->db_extra);
 	ctx->db_extra = NULL;
+	for (int i = 0; i < ctx->nphone_patterns; i++)
+		free(ctx->phone_patterns[i]);
+	free(ctx->phone_patterns);
+	ctx->phone_patterns = NULL;
+	ctx->nphone_patterns = -1;
 }

@@ -33,7 +33,6 @@ static const char SQL_UPDATE[] =
 	"registered = coalesce(?10, registered), updated_at = ?12 "
 	"WHERE donor_id = ?1 AND ?11 IS NOT NULL";
 static const char SQL_ANY_DONOR[] = "SELECT 1 FROM donors LIMIT 1";
-static const char SQL_PHONES[] = "SELECT pattern FROM rule_phone_patterns";
 static const char SQL_OWNER[] =
 	"SELECT donor_id FROM donors WHERE national_id = ?";
 static const char SQL_DUP[] =
@@ -64,8 +63,6 @@ struct import_state {
 	char today[11];
 	char stamp[17];
 	long added;
-	char **phones;		/* rule_phone_patterns, read once */
-	int nphones;
 	struct seen_keys seen;
 };
 
@@ -128,33 +125,6 @@ static int seen_start(struct bb_ctx *ctx, struct seen_keys *k)
 	sqlite3_reset(st);
 	k->on = rc == SQLITE_DONE;
 	return rc < 0 ? BB_ESYS : BB_OK;
-}
-
-/* bb_phone_check() reads the rule table on every call; a batch reads it
- * once (the compiled patterns are cached by bb_regex_match). */
-static int load_phones(struct bb_ctx *ctx, struct import_state *s)
-{
-	sqlite3_stmt *st = bb_sql(ctx, SQL_PHONES, "");
-	int rc;
-
-	if (!st)
-		return BB_ESYS;
-	while ((rc = bb_step(ctx, st)) == SQLITE_ROW) {
-		s->phones = bb_xrealloc(s->phones, (size_t)(s->nphones + 1) *
-					sizeof *s->phones);
-		s->phones[s->nphones++] = bb_xstrdup(bb_col_text(st, 0));
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? BB_OK : BB_ESYS;
-}
-
-static int phone_ok(struct bb_ctx *ctx, const struct import_state *s,
-		    const char *phone)
-{
-	for (int i = 0; i < s->nphones; i++)
-		if (bb_regex_match(ctx, s->phones[i], phone) == 1)
-			return 1;
-	return s->nphones == 0;
 }
 
 /* A donor_id: printable, no blanks inside, at most 63 bytes. */
@@ -292,7 +262,7 @@ static int import_row(struct bb_ctx *ctx, struct bb_reader *r,
 		return reject(ctx, r, rec, "abo", "not a blood group",
 			      *bb_get(r, rec, "abo") ? bb_get(r, rec, "abo") :
 			      bb_get(r, rec, "rhd"));
-	if (*phone && !phone_ok(ctx, s, phone))
+	if (*phone && bb_phone_check(ctx, phone))
 		return reject(ctx, r, rec, "phone", "not a phone number of "
 			      "rule_phone_patterns", phone);
 	if (*reg_in) {
@@ -354,16 +324,13 @@ int donor_import(struct bb_ctx *ctx, int argc, char **argv)
 	if (bb_db_open(ctx, BB_DB_WRITE) != BB_OK || bb_db_begin(ctx) != BB_OK)
 		return BB_ESYS;
 	if (bb_exec_script(ctx, DONOR_BATCH_CACHE) != BB_OK ||
-	    load_phones(ctx, &s) != BB_OK || seen_start(ctx, &s.seen) != BB_OK)
+	    seen_start(ctx, &s.seen) != BB_OK)
 		return BB_ESYS;
 	bb_fmt_date(ctx->now, s.today);
 	bb_fmt_time(ctx->now, s.stamp);
 	rc = donor_each_record(ctx, argc, argv, first, donor_cols,
 			       donor_required, import_row, &s);
 	rc = donor_finish(ctx, rc);
-	for (int i = 0; i < s.nphones; i++)
-		free(s.phones[i]);
-	free(s.phones);
 	free(s.seen.h);
 	if (rc != BB_ESYS)
 		bb_info(ctx, "%ld donors imported%s, %d rows rejected", s.added,

@@ -50,17 +50,31 @@ int bb_natid_check(const char *id, bb_time *birth, char *sex,
 	return 0;
 }
 
+/* The patterns are read once per run: an import checks every row. */
+static int load_phone_patterns(struct bb_ctx *ctx)
+{
+	sqlite3_stmt *st = bb_sql(ctx, "SELECT pattern FROM rule_phone_patterns", "");
+	int n = 0;
+
+	if (!st)
+		return -1;
+	while (bb_step(ctx, st) == SQLITE_ROW) {
+		ctx->phone_patterns = bb_xrealloc(ctx->phone_patterns,
+			(size_t)(n + 1) * sizeof *ctx->phone_patterns);
+		ctx->phone_patterns[n++] = bb_xstrdup(bb_col_text(st, 0));
+	}
+	sqlite3_reset(st);
+	ctx->nphone_patterns = n;
+	return 0;
+}
+
+/* Valid when any pattern matches, or when the table is empty. */
 int bb_phone_check(struct bb_ctx *ctx, const char *phone)
 {
-	static const char sql[] = "SELECT pattern FROM rule_phone_patterns";
-	sqlite3_stmt *st = bb_sql(ctx, sql, "");
-	int ok = 0, any = 0;
-
-	while (st && !ok && bb_step(ctx, st) == SQLITE_ROW) {
-		any = 1;
-		ok = bb_regex_match(ctx, bb_col_text(st, 0), phone) == 1;
-	}
-	if (st)
-		sqlite3_reset(st);
-	return ok || !any ? 0 : -1;
+	if (ctx->nphone_patterns < 0 && load_phone_patterns(ctx))
+		return -1;
+	for (int i = 0; i < ctx->nphone_patterns; i++)
+		if (bb_regex_match(ctx, ctx->phone_patterns[i], phone) == 1)
+			return 0;
+	return ctx->nphone_patterns == 0 ? 0 : -1;
 }
