@@ -196,14 +196,17 @@ struct bb_reader *bb_reader_open(struct bb_ctx *ctx, const char *path);
  */
 int bb_reader_columns(struct bb_reader *r, const char *const *cols,
 		      const char *const *required);
-/* Index of a canonical column in the record, -1 when absent. */
+/* Index of a canonical column in the record, -1 when absent.  Answers are
+ * remembered by the name's address (and checked): literals and the
+ * declared columns are found fastest. */
 int bb_reader_col(const struct bb_reader *r, const char *canonical);
 /* Next record: 1 = got one, 0 = end, -1 = I/O error (reported).  Records
  * that are malformed (field count, bad quoting, NUL, invalid UTF-8,
  * over-long field) are rejected with bb_reject() and skipped here. */
 int bb_reader_next(struct bb_reader *r, struct bb_rec **rec);
 /* Field by canonical column name ("" when absent), leading/trailing
- * blanks trimmed. */
+ * blanks trimmed (ASCII blanks, CR, LF, U+00A0, U+3000: every field is
+ * trimmed when it is read).  Names as for bb_reader_col. */
 const char *bb_get(const struct bb_reader *r, const struct bb_rec *rec,
 		   const char *canonical);
 void bb_reader_close(struct bb_reader *r);
@@ -229,6 +232,10 @@ struct bb_writer *bb_writer_open(struct bb_ctx *ctx, const char *const *cols,
 struct bb_writer *bb_writer_stream(struct bb_ctx *ctx, FILE *fp,
 				   const char *const *cols, int ncols);
 void bb_writer_row(struct bb_writer *w, const char *const *vals);
+/* Let rows wait in the writer (64 KiB at a time) instead of going to the
+ * stream one by one: for streams nothing else writes to while the writer
+ * is open.  Not on a terminal. */
+void bb_writer_batch(struct bb_writer *w);
 /* Flush and close; BB_ESYS (reported) on a write error, else BB_OK. */
 int bb_writer_close(struct bb_writer *w);
 /* Open -o FILE (or stdout) for programs that write their own text/svg. */

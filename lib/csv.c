@@ -106,6 +106,16 @@ struct bb_reader {
 	const char *const *cols;
 	int ncols;
 	int *colidx;		/* cols[i] -> field index or -1 */
+	struct colmemo *memo;	/* bb_reader_col's answers by name pointer */
+};
+
+/* Callers ask for a column by the same name (a literal) on every record:
+ * remember which declared column a name's address is, so that a lookup is
+ * a load and a compare instead of a search of the declared columns. */
+#define MEMO_SLOTS 64	/* 2^6: the hash keeps 6 bits */
+struct colmemo {
+	const char *name[MEMO_SLOTS];
+	int idx[MEMO_SLOTS];	/* index in cols[] */
 };
 
 static const char *rec_err_text(const struct bb_reader *r, enum rec_err e,
@@ -182,6 +192,56 @@ static size_t blank_len(const char *s)
 	if (u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80)
 		return 3;
 	return 0;
+}
+
+/* Blanks at the ends of a field of n bytes: *start skipped, the new
+ * length returned.  Same blanks as blank_len; checked once per field
+ * when it is read, so bb_get has nothing left to do. */
+static size_t trim_span_slow(const char *s, size_t n, size_t *start)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t b = 0;
+
+	while (b < n) {
+		unsigned c = u[b];
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+			b++;
+		else if (c == 0xc2 && b + 1 < n && u[b + 1] == 0xa0)
+			b += 2;
+		else if (c == 0xe3 && b + 2 < n && u[b + 1] == 0x80 &&
+			 u[b + 2] == 0x80)
+			b += 3;
+		else
+			break;
+	}
+	while (n > b) {
+		unsigned c = u[n - 1];
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+			n--;
+		else if (c == 0xa0 && n - b >= 2 && u[n - 2] == 0xc2)
+			n -= 2;
+		else if (c == 0x80 && n - b >= 3 && u[n - 2] == 0x80 &&
+			 u[n - 3] == 0xe3)
+			n -= 3;
+		else
+			break;
+	}
+	*start = b;
+	return n - b;
+}
+
+/* inline: once per field read; most fields neither start nor end with a
+ * byte that can belong to a blank */
+static inline size_t trim_span(const char *s, size_t n, size_t *start)
+{
+	unsigned char first = n ? (unsigned char)s[0] : 0;
+	unsigned char last = n ? (unsigned char)s[n - 1] : 0;
+	if (first > ' ' && first != 0xc2 && first != 0xe3 &&
+	    last > ' ' && last != 0xa0 && last != 0x80) {
+		*start = 0;
+		return n;
+	}
+	return trim_span_slow(s, n, start);
 }
 
 static char *trim_blanks(char *s)
@@ -478,7 +538,9 @@ static void field_done(struct bb_reader *r, const char *s, size_t n)
 			r->rec_errfield = r->rec_nf;
 		}
 	}
-	arena_put(r, s, n);
+	size_t b;
+	n = trim_span(s, n, &b);
+	arena_put(r, s + b, n);
 	r->rec_nf++;
 }
 
@@ -624,7 +686,8 @@ static int plain_line(const char *s, size_t n)
 }
 
 /* The quote-free common case, split by hand; libcsv's rules: unquoted
- * fields lose their leading and trailing spaces and TABs. */
+ * fields lose their leading and trailing spaces and TABs (and we trim the
+ * other blanks bb_get promises). */
 static void feed_plain(struct bb_reader *r, const char *s, size_t n)
 {
 	if (n && s[n - 1] == '\n')
@@ -632,21 +695,40 @@ static void feed_plain(struct bb_reader *r, const char *s, size_t n)
 	if (n && s[n - 1] == '\r')
 		n--;
 	begin_record(r);
-	for (;;) {
-		const char *t = memchr(s, r->delim, n);
-		size_t k = t ? (size_t)(t - s) : n;
-		const char *b = s, *e = s + k;
-		while (b < e && (*b == ' ' || *b == '\t') &&
-		       *b != r->delim)
-			b++;
-		while (e > b && (e[-1] == ' ' || e[-1] == '\t') &&
-		       e[-1] != r->delim)
-			e--;
-		field_done(r, b, (size_t)(e - b));
+	if (n > BB_FIELD_MAX ||
+	    check_text((const unsigned char *)s, n, r->cd != (iconv_t)-1)) {
+		/* field by field, to name the one at fault */
+		for (;;) {
+			const char *t = memchr(s, r->delim, n);
+			size_t k = t ? (size_t)(t - s) : n;
+			field_done(r, s, k);
+			if (!t)
+				break;
+			s += k + 1;
+			n -= k + 1;
+		}
+		rec_done(r);
+		return;
+	}
+	/* the whole line is good text: copy it once, cut it in place */
+	r->arena = grow(r->arena, &r->acap, r->alen + n + 1, 1);
+	char *a = r->arena + r->alen;
+	size_t base = r->alen;
+	memcpy(a, s, n);
+	a[n] = 0;
+	r->alen += n + 1;
+	for (size_t i = 0;;) {
+		char *t = memchr(a + i, r->delim, n - i);
+		size_t end = t ? (size_t)(t - a) : n, b;
+		size_t k = trim_span(a + i, end - i, &b);
+		a[i + b + k] = 0;
+		r->off = grow(r->off, &r->offcap, r->noff + 1,
+			      sizeof *r->off);
+		r->off[r->noff++] = base + i + b;
+		r->rec_nf++;
 		if (!t)
 			break;
-		s += k + 1;
-		n -= k + 1;
+		i = end + 1;
 	}
 	rec_done(r);
 }
@@ -873,6 +955,7 @@ void bb_reader_close(struct bb_reader *r)
 		free(r->hdr[i]);
 	free(r->hdr);
 	free(r->colidx);
+	free(r->memo);
 	free(r->name);
 	free(r->raw);
 	free(r->buf);
@@ -955,6 +1038,9 @@ int bb_reader_columns(struct bb_reader *r, const char *const *cols,
 	r->ncols = count_cols(cols);
 	free(r->colidx);
 	r->colidx = bb_xmalloc(((size_t)r->ncols + 1) * sizeof *r->colidx);
+	if (!r->memo)
+		r->memo = bb_xmalloc(sizeof *r->memo);
+	memset(r->memo, 0, sizeof *r->memo);	/* new columns: forget */
 	if (r->dead)
 		return BB_EROWS;
 	if (r->ctx->no_header) {
@@ -1016,16 +1102,46 @@ int bb_reader_columns(struct bb_reader *r, const char *const *cols,
 	return BB_OK;
 }
 
-int bb_reader_col(const struct bb_reader *r, const char *canonical)
+/* Index in cols[] of a declared column, -1 when not declared. */
+static int find_decl(const struct bb_reader *r, const char *canonical)
 {
 	/* callers pass the same literals they declared: try identity first */
 	for (int i = 0; i < r->ncols; i++)
 		if (r->cols[i] == canonical)
-			return r->colidx[i];
+			return i;
 	for (int i = 0; i < r->ncols; i++)
 		if (!strcmp(r->cols[i], canonical))
-			return r->colidx[i];
+			return i;
 	return -1;
+}
+
+int bb_reader_col(const struct bb_reader *r, const char *canonical)
+{
+	struct colmemo *m = r->memo;
+	/* Fibonacci hashing (literals sit a few bytes apart), then the
+	 * next free slot */
+	size_t h = (size_t)(((uint64_t)(uintptr_t)canonical *
+			     0x9e3779b97f4a7c15ULL) >> 58);
+	for (size_t k = 0; m && k < MEMO_SLOTS; k++, h = (h + 1) % MEMO_SLOTS) {
+		if (m->name[h] == canonical) {
+			/* the same address may hold another name now (a
+			 * caller's buffer): the answer must still fit */
+			const char *d = r->cols[m->idx[h]];
+			if (d == canonical || !strcmp(d, canonical))
+				return r->colidx[m->idx[h]];
+			break;
+		}
+		if (!m->name[h]) {
+			int j = find_decl(r, canonical);
+			if (j < 0)
+				return -1;
+			m->name[h] = canonical;
+			m->idx[h] = j;
+			return r->colidx[j];
+		}
+	}
+	int j = find_decl(r, canonical);	/* the slow way */
+	return j < 0 ? -1 : r->colidx[j];
 }
 
 const char *bb_get(const struct bb_reader *r, const struct bb_rec *rec,
@@ -1034,7 +1150,7 @@ const char *bb_get(const struct bb_reader *r, const struct bb_rec *rec,
 	int i = bb_reader_col(r, canonical);
 	if (i < 0 || i >= rec->nf)
 		return "";
-	return trim_blanks(rec->f[i]);
+	return rec->f[i];	/* trimmed when read */
 }
 
 /* ---------------------------------------------------------------- next */
@@ -1308,6 +1424,8 @@ int bb_output_close(struct bb_ctx *ctx, FILE *fp)
 	return close_out(ctx, fp, fp != stdout, 0);
 }
 
+#define BATCH_BYTES (64 * 1024)	/* bb_writer_batch: rows per write */
+
 struct bb_writer {
 	struct bb_ctx *ctx;
 	FILE *fp;
@@ -1320,6 +1438,7 @@ struct bb_writer {
 	size_t len, cap;
 	int werr;		/* errno of the first failed write */
 	FILE *hold;		/* rows written inside a write transaction */
+	int batch;		/* bb_writer_batch: rows wait in line[] */
 	struct bb_writer *next;	/* in ctx->held once closed */
 	unsigned char special[256];	/* NUL, delim, '"', CR, LF: stop a
 					 * CSV field's scan */
@@ -1361,6 +1480,27 @@ static inline void wputc(struct bb_writer *w, char c)
 	w->line[w->len++] = c;
 }
 
+/* The field with quotes doubled, in quotes. */
+static void put_quoted(struct bb_writer *w, const char *s)
+{
+	wputc(w, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			wputc(w, '"');
+		wputc(w, *s);
+	}
+	wputc(w, '"');
+}
+
+/* Leading/trailing blanks are quoted: unquoted ones are trimmed by readers
+ * (libcsv, and ours); so is a leading U+FEFF, which a reader would take
+ * for a BOM at the start of the file. */
+static int edge_needs_quotes(const char *s, size_t n)
+{
+	return n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' ||
+		     s[n - 1] == '\t' || !strncmp(s, "\xef\xbb\xbf", 3));
+}
+
 static void put_csv_field(struct bb_writer *w, const char *s)
 {
 	const unsigned char *special = w->special;
@@ -1369,34 +1509,19 @@ static void put_csv_field(struct bb_writer *w, const char *s)
 	/* one pass to the end or to the first character to quote */
 	while (!special[(unsigned char)*p])
 		p++;
+	size_t n = *p ? strlen(s) : (size_t)(p - s);
 	if (!*p) {	/* the common case: no blank or BOM at the ends */
-		size_t k = (size_t)(p - s);
 		unsigned char c0 = (unsigned char)s[0];
-		if (k == 0)
+		if (n == 0)
 			return;
-		if (c0 != ' ' && c0 != '\t' && c0 != 0xef &&
-		    p[-1] != ' ' && p[-1] != '\t') {
-			wput(w, s, k);
+		if ((c0 != ' ' && c0 != '\t' && c0 != 0xef &&
+		     p[-1] != ' ' && p[-1] != '\t') ||
+		    !edge_needs_quotes(s, n)) {
+			wput(w, s, n);
 			return;
 		}
 	}
-	size_t n = *p ? strlen(s) : (size_t)(p - s);
-	/* leading/trailing blanks are quoted: unquoted ones are trimmed by
-	 * readers (libcsv, and ours); so is a leading U+FEFF, which a
-	 * reader would take for a BOM at the start of the file */
-	int q = *p || (n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' ||
-		      s[n - 1] == '\t' || !strncmp(s, "\xef\xbb\xbf", 3)));
-	if (!q) {
-		wput(w, s, n);
-		return;
-	}
-	wputc(w, '"');
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '"')
-			wputc(w, '"');
-		wputc(w, s[i]);
-	}
-	wputc(w, '"');
+	put_quoted(w, s);	/* a delimiter, quote, CR or LF inside */
 }
 
 static void put_tsv_field(struct bb_writer *w, const char *s)
@@ -1491,7 +1616,8 @@ static void put_row(struct bb_writer *w, const char *const *vals)
 		}
 		wputc(w, '\n');
 	}
-	flush_line(w);
+	if (!w->batch || w->len >= BATCH_BYTES)
+		flush_line(w);
 }
 
 static struct bb_writer *writer_new(struct bb_ctx *ctx, FILE *fp, int own,
@@ -1535,6 +1661,13 @@ struct bb_writer *bb_writer_stream(struct bb_ctx *ctx, FILE *fp,
 	return writer_new(ctx, fp, 0, cols, ncols);
 }
 
+void bb_writer_batch(struct bb_writer *w)
+{
+	/* on a terminal each row shows as it is written */
+	if (w && !isatty(fileno(w->fp)))
+		w->batch = 1;
+}
+
 void bb_writer_row(struct bb_writer *w, const char *const *vals)
 {
 	if (w)
@@ -1555,6 +1688,8 @@ int bb_writer_close(struct bb_writer *w)
 {
 	if (!w)
 		return BB_ESYS;
+	if (w->len)
+		flush_line(w);	/* rows of a batch: held or written */
 	if (w->hold && w->ctx->in_write_txn) {
 		/* finished at the commit or rollback */
 		w->next = w->ctx->held;

@@ -129,6 +129,7 @@ int ul_check(struct bb_ctx *ctx, int argc, char **argv)
 		return bb_usage_error(ctx, "give --code or files, not both");
 	if (!(a.w = bb_writer_open(ctx, scan_cols, NSCAN)))
 		return BB_ESYS;
+	bb_writer_batch(a.w);	/* nothing else goes to the output */
 	if (code) {
 		char buf[BB_FIELD_MAX];
 		snprintf(buf, sizeof buf, "%s", code);

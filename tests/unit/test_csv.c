@@ -9,6 +9,7 @@
 #include <zlib.h>
 
 #include "bb.h"
+#include "bb_int.h"	/* bb_writers_release */
 #include "t.h"
 
 static char dir[] = "/tmp/test_csvXXXXXX";
@@ -753,6 +754,142 @@ static void test_writer(void)
 	bb_ctx_free(&ctx);
 }
 
+/* A whole file, however long, in malloc'd memory. */
+static char *slurp_alloc(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	size_t n = 0, cap = 1 << 16;
+	char *b = malloc(cap);
+	size_t k;
+	while (fp && b && (k = fread(b + n, 1, cap - n - 1, fp)) > 0) {
+		n += k;
+		if (cap - n - 1 == 0)
+			b = realloc(b, cap *= 2);
+	}
+	if (fp)
+		fclose(fp);
+	if (b)
+		b[n] = 0;
+	return b;
+}
+
+/* The shortcuts of the hot paths: fields trimmed when read, column
+ * answers remembered, batched rows, fields longer than the line buffer. */
+static void test_fast_paths(void)
+{
+	struct bb_ctx ctx;
+	ctx_new(&ctx);
+
+	/* unquoted (split by hand) and quoted (libcsv) lines trim alike,
+	 * and rec->f holds the trimmed text */
+	const char *s = "donor_id,name,sex,phone\n"
+		"\xe3\x80\x80" "D1\xc2\xa0,\t\xe3\x80\x80\xe3\x80\x80张\xe3\x80\x80,M ,\xc2\xa0\n"
+		"\"\xe3\x80\x80" "D2\xc2\xa0\",\" \xe3\x80\x80张\xc2\xa0\",\"M\",\"\xc2\xa0\"\n"
+		"D3,\xef\xbd\xb1,F,\xc2\xa0x\xc2\xa0y\xc2\xa0\n";
+	write_file("t.csv", s, strlen(s));
+	capture_begin();
+	struct bb_reader *r = bb_reader_open(&ctx, path_of("t.csv"));
+	T_INTEQ(bb_reader_columns(r, dcols, dreq), BB_OK);
+	struct bb_rec *rec;
+	T_INTEQ(bb_reader_next(r, &rec), 1);
+	T_STREQ(rec->f[0], "D1");
+	T_STREQ(rec->f[1], "张");
+	T_STREQ(rec->f[2], "M");
+	T_STREQ(rec->f[3], "");
+	T_INTEQ(bb_reader_next(r, &rec), 1);
+	T_STREQ(rec->f[0], "D2");
+	T_STREQ(rec->f[1], "张");
+	T_STREQ(rec->f[3], "");
+	T_INTEQ(bb_reader_next(r, &rec), 1);
+	T_STREQ(bb_get(r, rec, "name"), "\xef\xbd\xb1");
+	T_STREQ(bb_get(r, rec, "phone"), "x\xc2\xa0y");
+	bb_reader_close(r);
+	capture_end();
+	T_STREQ(errs, "");
+
+	/* more columns than remembered answers: every answer still right,
+	 * by literal and by a copy of the name */
+	enum { NC = 80 };
+	char names[NC][8], hdr[NC * 8 + 2] = "", row[NC * 8 + 2] = "";
+	const char *cols[NC + 1];
+	for (int i = 0; i < NC; i++) {
+		snprintf(names[i], sizeof names[i], "c%d", i);
+		cols[i] = names[i];
+		size_t h = strlen(hdr), w = strlen(row);
+		/* the file has them in reverse order */
+		snprintf(hdr + h, sizeof hdr - h, "%sc%d", i ? "," : "",
+			 NC - 1 - i);
+		snprintf(row + w, sizeof row - w, "%sv%d", i ? "," : "",
+			 NC - 1 - i);
+	}
+	cols[NC] = NULL;
+	char file[sizeof hdr + sizeof row + 2];
+	snprintf(file, sizeof file, "%s\n%s\n", hdr, row);
+	write_file("many.csv", file, strlen(file));
+	r = bb_reader_open(&ctx, path_of("many.csv"));
+	T_INTEQ(bb_reader_columns(r, cols, NULL), BB_OK);
+	T_INTEQ(bb_reader_next(r, &rec), 1);
+	int right = 0;
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < NC; i++) {
+			char want[8], copy[8];
+			snprintf(want, sizeof want, "v%d", i);
+			snprintf(copy, sizeof copy, "c%d", i);
+			right += !strcmp(bb_get(r, rec, cols[i]), want) &&
+				 bb_reader_col(r, copy) == NC - 1 - i;
+		}
+	T_INTEQ(right, 2 * NC);
+	/* declaring other columns forgets the old answers */
+	const char *const two[] = { "c5", "c0", NULL };
+	capture_begin();	/* the others are now unknown columns */
+	T_INTEQ(bb_reader_columns(r, two, NULL), BB_OK);
+	capture_end();
+	T_OK(strstr(errs, "unknown column 'c79' ignored") != NULL,
+	     "the other columns are unknown now");
+	T_INTEQ(bb_reader_col(r, "c5"), NC - 1 - 5);
+	T_INTEQ(bb_reader_col(r, cols[7]), -1);
+	bb_reader_close(r);
+
+	/* a batch writes what row-by-row writing writes, also when held
+	 * back in a write transaction and for fields longer than the
+	 * buffer; a leading U+FEFF is quoted, another 0xef character not */
+	static char big[100000];
+	memset(big, 'x', sizeof big - 1);
+	const char *const r4[] = { "A4", big, "\xef\xbd\xb1" };
+	const char *const r5[] = { "A5", "\xef\xbb\xbf" "bom", "" };
+	char *want = NULL;
+	for (int batch = 0; batch < 2; batch++) {
+		ctx.out_path = path_of(batch ? "b1.csv" : "b0.csv");
+		struct bb_writer *w = bb_writer_open(&ctx, wcols, 3);
+		if (batch)
+			bb_writer_batch(w);
+		ctx.in_write_txn = batch;
+		for (int i = 0; i < 3000; i++) {
+			bb_writer_row(w, i % 3 ? row1 : row2);
+			if (i % 1000 == 0)
+				bb_writer_row(w, r4);
+		}
+		bb_writer_row(w, r5);
+		T_INTEQ(bb_writer_close(w), BB_OK);
+		T_OK(batch ? ctx.held != NULL : ctx.held == NULL,
+		     "rows of a write transaction wait for its end");
+		ctx.in_write_txn = 0;
+		T_INTEQ(bb_writers_release(&ctx), BB_OK);
+		char *got = slurp_alloc(ctx.out_path);
+		if (!batch) {
+			want = got;
+			T_OK(strstr(got, "\nA4,xxx") && strstr(got, "x,\xef\xbd\xb1\n") &&
+			     strstr(got, "\nA5,\"\xef\xbb\xbf" "bom\",\n"),
+			     "long field, 0xef characters");
+		} else {
+			T_STREQ(got, want);
+			free(got);
+		}
+	}
+	free(want);
+	bb_ctx_free(&ctx);
+}
+
 /* What the writer writes, the reader reads back. */
 static void test_round_trip(void)
 {
@@ -791,6 +928,7 @@ int main(void)
 	test_stdin_and_get();
 	test_rejects_file();
 	test_writer();
+	test_fast_paths();
 	test_round_trip();
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
