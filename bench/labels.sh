@@ -32,20 +32,19 @@ awk -v n="$nl" 'BEGIN {
 		printf "A9999%02d%06d,A1020V00,RBC,%s,%s,300,2,2026-11-20 09:30,2026-12-25 23:59,available,BANK-1,,\n", 26, i % 1000000, g[i % 4 + 1], i % 7 ? "pos" : "neg"
 }' > "$w/units.csv"
 
-# seconds of CPU (user + system) to run "$@" with output to /dev/null: on a
+# CPU seconds (user + system) of one run of "$@", output to /dev/null,
+# from $2 runs in one process tree ($1 = the command as a sh -c script):
+# /usr/bin/time counts 10 ms clock ticks, so short runs are repeated; on a
 # shared machine the wall clock mostly measures the neighbours
-t() {
-	/usr/bin/time -f '%U %S' -o "$w/time" "$@" > /dev/null ||
-		{ echo "labels: '$*' failed" >&2; exit 1; }
-	awk '{ printf "%.4f\n", $1 + $2 }' "$w/time"
-}
-# the floor, 10 runs in one process tree (10 ms clock ticks), divided by 10
-floor() {
+cpu() {
+	script=$1 k=$2; shift 2
 	/usr/bin/time -f '%U %S' -o "$w/time" sh -c \
-		'for i in 1 2 3 4 5 6 7 8 9 10; do awk "{print}" "$0"; done' "$1" \
-		> /dev/null || exit 1
-	awk '{ printf "%.4f\n", ($1 + $2) / 10 }' "$w/time"
+		"i=0; while [ \$i -lt $k ]; do i=\$((i + 1)); $script || exit 1; done" \
+		sh "$@" > /dev/null ||
+		{ echo "labels: '$script' failed" >&2; exit 1; }
+	awk -v k="$k" '{ printf "%.4f\n", ($1 + $2) / k }' "$w/time"
 }
+floor() { cpu 'awk "{print}" "$1"' 10 "$1"; }
 # the smaller of two numbers
 min() { echo "$1 $2" | awk '{ print ($2 != "" && $2 < $1) ? $2 : $1 }'; }
 # BENCH_ROUNDS alternate runs of each (default 3), the best of each kept:
@@ -56,9 +55,9 @@ r=0
 while [ $r -lt "$rounds" ]; do
 	r=$((r + 1))
 	a1=$(min "$(floor "$w/codes.csv")" "$a1")
-	c1=$(min "$(t sh -c 'unit-label check "$0"; [ $? -le 4 ]' "$w/codes.csv")" "$c1")
+	c1=$(min "$(cpu 'unit-label check "$1"; [ $? -le 4 ]' 3 "$w/codes.csv")" "$c1")
 	a2=$(min "$(floor "$w/units.csv")" "$a2")
-	c2=$(min "$(t unit-label print --format zpl "$w/units.csv")" "$c2")
+	c2=$(min "$(cpu 'unit-label print --format zpl "$1"' 3 "$w/units.csv")" "$c2")
 done
 r1=$(echo "$c1 / $a1" | bc -l)
 r2=$(echo "$c2 / $a2" | bc -l)

@@ -179,6 +179,9 @@ struct bb_rec {
 	long line;		/* physical line where the record starts */
 	int nf;
 	char **f;		/* fields, NUL-terminated, never NULL */
+	const int *col;		/* declared column k (bb_reader_columns'
+				 * order) -> field index or -1; NULL when
+				 * none were declared */
 };
 struct bb_reader;
 /* Open a path ("-" or NULL = stdin).  gzip by magic bytes, --encoding via
@@ -209,6 +212,18 @@ int bb_reader_next(struct bb_reader *r, struct bb_rec **rec);
  * trimmed when it is read).  Names as for bb_reader_col. */
 const char *bb_get(const struct bb_reader *r, const struct bb_rec *rec,
 		   const char *canonical);
+/* Field i of a record (i from bb_reader_col): "" when i < 0 or the record
+ * is shorter. */
+static inline const char *bb_field(const struct bb_rec *rec, int i)
+{
+	return i >= 0 && i < rec->nf ? rec->f[i] : "";
+}
+/* The field of declared column k (its index in the cols given to
+ * bb_reader_columns): bb_get without looking the name up, for hot loops. */
+static inline const char *bb_col(const struct bb_rec *rec, int k)
+{
+	return bb_field(rec, rec->col ? rec->col[k] : -1);
+}
 void bb_reader_close(struct bb_reader *r);
 /* Read CSV from memory (embedded rule tables); `name` is shown in
  * messages.  The data must outlive the reader. */
@@ -241,6 +256,9 @@ int bb_writer_close(struct bb_writer *w);
 /* Open -o FILE (or stdout) for programs that write their own text/svg. */
 FILE *bb_output_open(struct bb_ctx *ctx);
 int bb_output_close(struct bb_ctx *ctx, FILE *fp);
+/* The same after a write on fp failed with errno e (0: none known), so
+ * that the message says why. */
+int bb_output_close_after(struct bb_ctx *ctx, FILE *fp, int e);
 /* CSV-quote one field onto fp (RFC 4180). */
 void bb_csv_put(FILE *fp, const char *s, char delim);
 

@@ -127,20 +127,26 @@ static const char *rec_err_text(const struct bb_reader *r, enum rec_err e,
  * Check a field: 0 = fine, else the rec_err.  ASCII is checked a word at a
  * time; multibyte sequences per RFC 3629 (no overlongs, no surrogates).
  */
+static inline int plain_ascii_word(const unsigned char *p)
+{
+	uint64_t w;
+	memcpy(&w, p, 8);
+	/* no high bit and no zero byte in the word */
+	return !(w & 0x8080808080808080ULL) &&
+	       !((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL);
+}
+
 static enum rec_err check_text(const unsigned char *s, size_t n, int enc)
 {
 	size_t i = 0;
 	while (i < n) {
 		if (i + 8 <= n) {
-			uint64_t w;
-			memcpy(&w, s + i, 8);
-			/* no high bit and no zero byte in the word */
-			if (!(w & 0x8080808080808080ULL) &&
-			    !((w - 0x0101010101010101ULL) & ~w &
-			      0x8080808080808080ULL)) {
+			if (plain_ascii_word(s + i)) {
 				i += 8;
 				continue;
 			}
+		} else if (n >= 8 && plain_ascii_word(s + n - 8)) {
+			break;	/* the last word, overlapping, is the rest */
 		}
 		unsigned c = s[i];
 		if (c == 0)
@@ -234,10 +240,13 @@ static size_t trim_span_slow(const char *s, size_t n, size_t *start)
  * byte that can belong to a blank */
 static inline size_t trim_span(const char *s, size_t n, size_t *start)
 {
-	unsigned char first = n ? (unsigned char)s[0] : 0;
-	unsigned char last = n ? (unsigned char)s[n - 1] : 0;
-	if (first > ' ' && first != 0xc2 && first != 0xe3 &&
-	    last > ' ' && last != 0xa0 && last != 0x80) {
+	/* bytes a blank can start with (bit 0) or end with (bit 1) */
+	static const unsigned char edge[256] = {
+		['\t'] = 3, ['\n'] = 3, ['\r'] = 3, [' '] = 3,
+		[0x80] = 2, [0xa0] = 2, [0xc2] = 1, [0xe3] = 1,
+	};
+	if (n && !(edge[(unsigned char)s[0]] & 1) &&
+	    !(edge[(unsigned char)s[n - 1]] & 2)) {
 		*start = 0;
 		return n;
 	}
@@ -593,6 +602,7 @@ static struct bb_rec *make_rec(struct bb_reader *r, long line, size_t first,
 	r->rec.line = line;
 	r->rec.nf = nf;
 	r->rec.f = r->fv;
+	r->rec.col = r->colidx;
 	return &r->rec;
 }
 
@@ -981,7 +991,7 @@ static int count_cols(const char *const *v)
 static void header_reject(struct bb_reader *r, const char *field,
 			  const char *reason)
 {
-	struct bb_rec rec = { r->name, r->hdr_line ? r->hdr_line : 1, 0, NULL };
+	struct bb_rec rec = { r->name, r->hdr_line ? r->hdr_line : 1, 0, NULL, NULL };
 	/* not a data row: nothing for --rejects */
 	FILE *keep = r->ctx->rejects_fp;
 	const char *kp = r->ctx->rejects_path;
@@ -1419,9 +1429,14 @@ static int close_out(struct bb_ctx *ctx, FILE *fp, int own, int e)
 
 int bb_output_close(struct bb_ctx *ctx, FILE *fp)
 {
+	return bb_output_close_after(ctx, fp, 0);
+}
+
+int bb_output_close_after(struct bb_ctx *ctx, FILE *fp, int e)
+{
 	if (!fp)
 		return BB_ESYS;
-	return close_out(ctx, fp, fp != stdout, 0);
+	return close_out(ctx, fp, fp != stdout, e);
 }
 
 #define BATCH_BYTES (64 * 1024)	/* bb_writer_batch: rows per write */
@@ -1524,6 +1539,50 @@ static void put_csv_field(struct bb_writer *w, const char *s)
 	put_quoted(w, s);	/* a delimiter, quote, CR or LF inside */
 }
 
+/*
+ * A CSV row.  The same as put_csv_field for each field with delimiters
+ * between, but the line's length stays in a local: stores into line[]
+ * could alias the writer's fields, which made the compiler reload and
+ * store them for every byte and separator written.
+ */
+static void put_csv_row(struct bb_writer *w, const char *const *vals)
+{
+	const unsigned char *special = w->special;
+	const int ncols = w->ncols;
+	const char delim = w->delim;
+	char *line = w->line;
+	size_t len = w->len, cap = w->cap;
+
+	for (int i = 0; i < ncols; i++) {
+		const char *s = vals[i] ? vals[i] : "", *p = s;
+		while (!special[(unsigned char)*p])
+			p++;
+		size_t n = (size_t)(p - s);
+		unsigned char c0 = (unsigned char)s[0];
+		if (!*p && (n == 0 || (c0 != ' ' && c0 != '\t' && c0 != 0xef &&
+				       p[-1] != ' ' && p[-1] != '\t'))) {
+			if (len + n + 1 > cap) {
+				line = w->line = grow(line, &w->cap, len + n + 1, 1);
+				cap = w->cap;
+			}
+			wcopy(line + len, s, n);
+			len += n;
+		} else {	/* the careful way */
+			w->len = len;
+			put_csv_field(w, s);
+			len = w->len;
+			if (len + 1 > w->cap)
+				w->line = grow(w->line, &w->cap, len + 1, 1);
+			line = w->line;
+			cap = w->cap;
+		}
+		line[len++] = i + 1 < ncols ? delim : '\n';
+	}
+	w->len = len;
+	if (ncols == 0)
+		wputc(w, '\n');
+}
+
 static void put_tsv_field(struct bb_writer *w, const char *s)
 {
 	for (; *s; s++)
@@ -1609,12 +1668,7 @@ static void put_row(struct bb_writer *w, const char *const *vals)
 		}
 		wputc(w, '\n');
 	} else {
-		for (int i = 0; i < w->ncols; i++) {
-			if (i)
-				wputc(w, w->delim);
-			put_csv_field(w, vals[i] ? vals[i] : "");
-		}
-		wputc(w, '\n');
+		put_csv_row(w, vals);
 	}
 	if (!w->batch || w->len >= BATCH_BYTES)
 		flush_line(w);

@@ -58,11 +58,17 @@ static const unsigned char pow2_mod37[36] = {
 int isbt_mod37_2(const char *s, size_t n)
 {
 	unsigned long sum = 0;
+	size_t k = n % 36;	/* s[0] weighs 2^n; the weights cycle by 36 */
 	for (size_t i = 0; i < n; i++) {
-		int v = isbt_char_value((unsigned char)s[i]);
-		if (v < 0 || v == 36)
-			return -1;
-		sum += (unsigned long)v * pow2_mod37[(n - i) % 36];
+		unsigned c = (unsigned char)s[i], v;
+		if (c - '0' < 10u)
+			v = c - '0';
+		else if (c - 'A' < 26u)
+			v = c - 'A' + 10;
+		else
+			return -1;	/* ('*' is a check character only) */
+		sum += (unsigned long)v * pow2_mod37[k];
+		k = k ? k - 1 : 35;
 	}
 	return (int)((38 - sum % 37) % 37);
 }
@@ -640,6 +646,12 @@ int isbt_din_parse(const char *s, char din[static ISBT_DIN_LEN + 1],
 		memcpy(din, sc.din, ISBT_DIN_LEN + 1);
 		return 0;
 	}
+	/* most often the 13 characters alone */
+	if (strnlen(s, ISBT_DIN_LEN + 1) == ISBT_DIN_LEN &&
+	    isbt_din_check(s, ISBT_DIN_LEN, 0, NULL) == 0) {
+		memcpy(din, s, ISBT_DIN_LEN + 1);
+		return 0;
+	}
 	/* people type "A9998 18 123456 N" or box K in brackets */
 	for (const char *p = s; *p; p++) {
 		if (*p == ' ' || *p == '[' || *p == ']' || *p == '|' ||
@@ -669,27 +681,45 @@ int isbt_din_parse(const char *s, char din[static ISBT_DIN_LEN + 1],
 /* ---- generators ---- */
 
 /* out = di a b (no printf: labels are made by the hundred thousand). */
+/* out = di a b; the pieces are a few characters each, so a byte loop
+ * costs less than three strlen and three memcpy calls (a label makes
+ * four of these). */
 static int put(char *out, size_t n, const char *di, const char *a,
 	       const char *b)
 {
-	size_t ld = strlen(di), la = strlen(a), lb = strlen(b);
-	if (ld + la + lb + 1 > n)
-		return -1;
-	memcpy(out, di, ld);
-	memcpy(out + ld, a, la);
-	memcpy(out + ld + la, b, lb + 1);
-	return (int)(ld + la + lb);
+	const char *const pieces[3] = { di, a, b };
+	size_t k = 0;
+
+	for (int i = 0; i < 3; i++)
+		for (const char *c = pieces[i]; *c; c++) {
+			if (k + 1 >= n) {
+				if (n)
+					out[0] = 0;
+				return -1;
+			}
+			out[k++] = *c;
+		}
+	out[k] = 0;
+	return (int)k;
 }
 
+/* The fixed-length structures are assembled by fixed-size copies: a label
+ * makes three of them. */
 int isbt_gen_din(const char *din, const char *flags, char *out, size_t n)
 {
-	if (isbt_din_check(din, strlen(din), 0, NULL) < 0)
+	if (strnlen(din, ISBT_DIN_LEN + 1) != ISBT_DIN_LEN ||
+	    isbt_din_check(din, ISBT_DIN_LEN, 0, NULL) < 0)
 		return -1;
 	if (!flags || !*flags)
 		flags = "00";
-	if (strlen(flags) != 2 || isbt_flag_type(flags) == ISBT_FLAG_BAD)
+	if (strnlen(flags, 3) != 2 || isbt_flag_type(flags) == ISBT_FLAG_BAD ||
+	    n < 17)
 		return -1;
-	return put(out, n, "=", din, flags);
+	out[0] = '=';
+	memcpy(out + 1, din, ISBT_DIN_LEN);
+	memcpy(out + 14, flags, 2);
+	out[16] = 0;
+	return 16;
 }
 
 int isbt_gen_abo(const char *abo, const char *rhd, char *out, size_t n)
@@ -697,14 +727,23 @@ int isbt_gen_abo(const char *abo, const char *rhd, char *out, size_t n)
 	const char *gg = isbt_abo_code(abo, rhd);
 	if (!gg)
 		gg = "00";
-	return put(out, n, "=%", gg, "00");
+	if (n < 7)
+		return -1;
+	memcpy(out, "=%", 2);
+	memcpy(out + 2, gg, 2);	/* the table's codes have 2 characters */
+	memcpy(out + 4, "00", 3);
+	return 6;
 }
 
 int isbt_gen_product(const char *product, char *out, size_t n)
 {
-	if (isbt_product_check(product, strlen(product), 0, NULL) < 0)
+	if (strnlen(product, ISBT_PRODUCT_LEN + 1) != ISBT_PRODUCT_LEN ||
+	    isbt_product_check(product, ISBT_PRODUCT_LEN, 0, NULL) < 0 ||
+	    n < ISBT_PRODUCT_LEN + 3)
 		return -1;
-	return put(out, n, "=<", product, "");
+	memcpy(out, "=<", 2);
+	memcpy(out + 2, product, ISBT_PRODUCT_LEN + 1);
+	return ISBT_PRODUCT_LEN + 2;
 }
 
 int isbt_gen_expiry(int64_t t, char *out, size_t n)

@@ -4,6 +4,7 @@
  * ^BC with explicit subset invocation codes (subset C for digit runs),
  * Data Matrix ECC 200 through ^BX.  Layout as in label_svg.c.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,15 +119,19 @@ int label_code128_zpl(const char *data, char *out, size_t n)
  * written with one fwrite.  Formatting the ~65 numbers of a label every
  * time cost more than everything else together (bench/labels.sh).
  */
+#define LABEL_MAX 8192		/* room a label may take */
+#define OUT_CAP (64 * 1024)	/* labels written in one go */
+
 struct zpl {
 	double dpm;	/* dots per mm */
-	char b[8192];
-	size_t n;
+	char *b;	/* a label's own buffer, or the batch's */
+	size_t n, cap;
+	char own[LABEL_MAX];
 };
 
 static inline void app_n(struct zpl *z, const char *s, size_t k)
 {
-	if (z->n + k < sizeof z->b) {
+	if (z->n + k < z->cap) {
 		memcpy(z->b + z->n, s, k);
 		z->n += k;
 	}
@@ -156,7 +161,7 @@ static void app_fd(struct zpl *z, const char *s)
 	/* '^' 0x5e and '~' 0x7e differ in bit 0x20 alone: 8 bytes at a
 	 * time are checked for either with the has-a-zero-byte test */
 	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-	size_t k = strlen(s), room = sizeof z->b - 1 - z->n, i = 0;
+	size_t k = strlen(s), room = z->cap - 1 - z->n, i = 0;
 	char *p = z->b + z->n;
 	if (k > room)
 		k = room;
@@ -250,21 +255,25 @@ enum {
  * a print run repeats the product, expiry and group codes label after
  * label, and their Code 128 encoding is the costliest part of a label.
  */
-enum { BC_DIN, BC_ABO, BC_PRODUCT, BC_EXPIRY, BC_N, BC_WAYS = 4 };
+enum { BC_DIN, BC_ABO, BC_PRODUCT, BC_EXPIRY, BC_N, BC_WAYS = 8 };
+#define BC_KEY 4		/* words of a memo key: data up to 31 bytes */
 struct bc_memo {
-	char data[32];		/* "" = unused */
+	uint64_t key[BC_KEY];	/* the data, zero-padded; all 0 = unused */
 	char enc[96];
 	int len;		/* label_code128_zpl's result */
 };
 
 struct zpl_tmpl {
+	char *out;		/* labels not yet written (label_zpl_tmpl) */
+	size_t nout;
+	int err;		/* errno of the first failed write */
 	unsigned short off[P_N], len[P_N];
 	char s[2048];
 	struct bc_memo memo[BC_N][BC_WAYS];
 	unsigned char next[BC_N];	/* way to replace next */
 };
 
-/* (ul.h, which another engineer keeps, does not declare these yet) */
+
 
 static void tmpl_render(struct zpl_tmpl *t, int dpi)
 {
@@ -273,7 +282,9 @@ static void tmpl_render(struct zpl_tmpl *t, int dpi)
 	int p;
 
 	z.dpm = dpi / 25.4;
+	z.b = z.own;
 	z.n = 0;
+	z.cap = sizeof z.own;
 #define PIECE(id) (p = (id), from = z.n)
 #define END() (t->off[p] = (unsigned short)from, \
 	       t->len[p] = (unsigned short)(z.n - from))
@@ -339,18 +350,53 @@ static void tmpl_render(struct zpl_tmpl *t, int dpi)
 	memcpy(t->s, z.b, z.n < sizeof t->s ? z.n : sizeof t->s);
 	for (int b = 0; b < BC_N; b++) {
 		for (int w = 0; w < BC_WAYS; w++)
-			t->memo[b][w].data[0] = 0;
+			memset(t->memo[b][w].key, 0, sizeof t->memo[b][w].key);
 		t->next[b] = 0;
 	}
 }
 
-/* The layout at dpi, rendered once for a run of labels (free() it). */
+/* The layout at dpi, rendered once for a run of labels, which are written
+ * OUT_CAP bytes at a time (label_zpl_end writes the rest and frees t). */
 struct zpl_tmpl *label_zpl_tmpl(int dpi)
 {
 	struct zpl_tmpl *t = malloc(sizeof *t);
-	if (t)
-		tmpl_render(t, dpi);
+	if (!t)
+		return NULL;
+	tmpl_render(t, dpi);
+	t->nout = 0;
+	t->err = 0;
+	if (!(t->out = malloc(OUT_CAP))) {
+		free(t);
+		return NULL;
+	}
 	return t;
+}
+
+static int flush_out(FILE *fp, struct zpl_tmpl *t)
+{
+	size_t n = t->nout;
+	t->nout = 0;
+	if (fwrite(t->out, 1, n, fp) == n)
+		return 0;
+	if (!t->err)
+		t->err = errno ? errno : EIO;
+	return -1;
+}
+
+int label_zpl_end(FILE *fp, struct zpl_tmpl *t)
+{
+	int rc = 0;
+	if (t) {
+		if (t->out && fp)
+			flush_out(fp, t);
+		if (t->err) {
+			errno = t->err;	/* for the caller's message */
+			rc = -1;
+		}
+		free(t->out);
+		free(t);
+	}
+	return rc;
 }
 
 static inline void piece(struct zpl *z, const struct zpl_tmpl *t, int p)
@@ -377,27 +423,33 @@ static void code128(struct zpl *z, struct zpl_tmpl *t, int p, int bc,
 		    const char *data)
 {
 	struct bc_memo *m = t->memo[bc], *hit = NULL;
+	uint64_t key[BC_KEY] = { 0 };
 	char enc[128];
 	const char *e = enc;
+	size_t n = 0;
 	int k;
 
-	/* (every DIN is new: no memo) */
-	for (int w = 0; bc != BC_DIN && w < BC_WAYS; w++)
-		if (m[w].data[0] && !strcmp(m[w].data, data)) {
-			hit = &m[w];
-			break;
-		}
-	if (hit) {
+	/* (every DIN is new: no memo) the key compares as four words: a
+	 * ring of strcmp calls cost more than the encodings it saved */
+	if (bc != BC_DIN && (n = strlen(data)) < sizeof key) {
+		memcpy(key, data, n);
+		for (int w = 0; w < BC_WAYS; w++)
+			if (!((m[w].key[0] ^ key[0]) | (m[w].key[1] ^ key[1]) |
+			      (m[w].key[2] ^ key[2]) | (m[w].key[3] ^ key[3]))) {
+				hit = &m[w];
+				break;
+			}
+	}
+	if (hit && n) {
 		k = hit->len;
 		e = hit->enc;
 	} else {
 		k = label_code128_zpl(data, enc, sizeof enc);
-		size_t n = bc == BC_DIN ? 0 : strlen(data);
-		if (n && n < sizeof m->data && k < (int)sizeof m->enc) {
+		if (n && n < sizeof key && k < (int)sizeof m->enc) {
 			struct bc_memo *f = &m[t->next[bc]];
 			t->next[bc] = (unsigned char)((t->next[bc] + 1) %
 						      BC_WAYS);
-			memcpy(f->data, data, n + 1);
+			memcpy(f->key, key, sizeof key);
 			f->len = k;
 			if (k > 0)
 				memcpy(f->enc, enc, (size_t)k);
@@ -417,6 +469,11 @@ int label_zpl_with(FILE *fp, const struct ul_label *l,
 	const struct bb_unit *u = &l->u;
 	char k[2] = { l->k, 0 };
 
+	/* straight into the batch when there is one */
+	if (t->out && OUT_CAP - t->nout < LABEL_MAX && flush_out(fp, t) < 0)
+		return -1;
+	z.b = t->out ? t->out + t->nout : z.own;
+	z.cap = t->out ? OUT_CAP - t->nout : sizeof z.own;
 	z.n = 0;
 	piece(&z, t, P_HEAD);
 	code128(&z, t, P_DIN_BC, BC_DIN, l->din_ds);
@@ -463,6 +520,10 @@ int label_zpl_with(FILE *fp, const struct ul_label *l,
 		fs(&z);
 	}
 	app_n(&z, "^XZ\n", 4);
+	if (t->out) {
+		t->nout += z.n;
+		return 0;
+	}
 	return fwrite(z.b, 1, z.n, fp) == z.n ? 0 : -1;
 }
 
@@ -471,5 +532,8 @@ int label_zpl(FILE *fp, const struct ul_label *l, int dpi, int datamatrix)
 {
 	struct zpl_tmpl t;
 	tmpl_render(&t, dpi);
+	t.out = NULL;	/* one label: written at once */
+	t.nout = 0;
+	t.err = 0;
 	return label_zpl_with(fp, l, &t, datamatrix);
 }

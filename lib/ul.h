@@ -19,6 +19,12 @@ int ul_products(struct bb_ctx *ctx, int argc, char **argv);
 /* The columns of a unit record (struct bb_unit, bb.h) as written. */
 #define UL_UNIT_NCOLS 13
 extern const char *const ul_unit_cols[UL_UNIT_NCOLS + 1];
+/* Their positions in ul_unit_cols, for bb_col. */
+enum ul_unit_col {
+	UC_DIN, UC_PRODUCT, UC_COMPONENT, UC_ABO, UC_RHD, UC_VOLUME, UC_UNITS,
+	UC_COLLECTED, UC_EXPIRES, UC_STATUS, UC_LOCATION, UC_ANTIGENS,
+	UC_ATTRIBUTES
+};
 /* INSERT the unit; BB_OK, BB_EROWS when (din, product) exists, BB_ESYS. */
 int ul_unit_insert(struct bb_ctx *ctx, const struct bb_unit *u);
 void ul_unit_row(struct bb_writer *w, const struct bb_unit *u);
@@ -31,6 +37,10 @@ void ul_unit_row(struct bb_writer *w, const struct bb_unit *u);
 int ul_rec_unit_key(struct bb_ctx *ctx, struct bb_reader *r,
 		    struct bb_rec *rec, char din[static ISBT_DIN_LEN + 1],
 		    char product[static ISBT_PRODUCT_LEN + 1]);
+/* The same with the record's din and product_code fields at hand. */
+int ul_unit_key(struct bb_ctx *ctx, struct bb_reader *r, struct bb_rec *rec,
+		const char *d, const char *p, char din[static ISBT_DIN_LEN + 1],
+		char product[static ISBT_PRODUCT_LEN + 1]);
 /*
  * The unit a record names (ul_rec_unit_key), loaded into *u.  It must exist
  * and its status be one of the ';'-list `statuses`, else the row is
@@ -110,11 +120,14 @@ int ul_label_build(struct bb_ctx *ctx, const struct bb_unit *u,
 /* Label writers (lib/label_*.c). */
 int label_text(FILE *fp, const struct ul_label *l);
 int label_zpl(FILE *fp, const struct ul_label *l, int dpi, int datamatrix);
-/* A run of ZPL labels: the fixed layout for a dpi rendered once. */
+/* A run of ZPL labels: the fixed layout for a dpi rendered once, the
+ * labels written 64 KiB at a time; label_zpl_end writes what is left
+ * (-1 on a write error) and frees t. */
 struct zpl_tmpl;
 struct zpl_tmpl *label_zpl_tmpl(int dpi);
 int label_zpl_with(FILE *fp, const struct ul_label *l, struct zpl_tmpl *t,
 		   int datamatrix);
+int label_zpl_end(FILE *fp, struct zpl_tmpl *t);
 int label_svg(FILE *fp, const struct ul_label *l, int datamatrix,
 	      const char **why);
 extern const char *const label_csv_cols[];

@@ -99,7 +99,7 @@ static int check_row(struct bb_ctx *ctx, struct bb_reader *r,
 		     struct bb_rec *rec, void *arg)
 {
 	struct check_args *a = arg;
-	const char *code = bb_get(r, rec, "code");
+	const char *code = bb_col(rec, 0);	/* "code", the one column */
 
 	if (!*code) {
 		bb_reject(ctx, r, rec, "code", "missing", NULL);

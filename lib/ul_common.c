@@ -52,8 +52,15 @@ int ul_rec_unit_key(struct bb_ctx *ctx, struct bb_reader *r,
 		    struct bb_rec *rec, char din[static ISBT_DIN_LEN + 1],
 		    char product[static ISBT_PRODUCT_LEN + 1])
 {
-	const char *d = bb_get(r, rec, "din");
-	const char *p = bb_get(r, rec, "product_code");
+	return ul_unit_key(ctx, r, rec, bb_get(r, rec, "din"),
+			   bb_get(r, rec, "product_code"), din, product);
+}
+
+int ul_unit_key(struct bb_ctx *ctx, struct bb_reader *r, struct bb_rec *rec,
+		const char *d, const char *p, char din[static ISBT_DIN_LEN + 1],
+		char product[static ISBT_PRODUCT_LEN + 1])
+{
+	const char *given = p;
 	struct isbt_err e;
 	char msg[160];
 
@@ -73,8 +80,7 @@ int ul_rec_unit_key(struct bb_ctx *ctx, struct bb_reader *r,
 		p += 2;
 	if (isbt_product_check(p, strlen(p), 0, &e) < 0) {
 		bb_reject(ctx, r, rec, "product_code",
-			  isbt_err_fmt(&e, msg, sizeof msg),
-			  bb_get(r, rec, "product_code"));
+			  isbt_err_fmt(&e, msg, sizeof msg), given);
 		return -1;
 	}
 	memcpy(product, p, ISBT_PRODUCT_LEN + 1);

@@ -12,8 +12,6 @@
 
 enum fmt { F_TEXT, F_ZPL, F_SVG, F_CSV };
 
-/* label_zpl.c: the ZPL layout rendered once per run (ul.h, which is not
- * ours, does not declare these yet) */
 
 /* dst = src, truncated to n - 1 bytes (snprintf "%s" without printf) */
 
@@ -194,7 +192,8 @@ static inline void copy_field(char *dst, size_t n, const char *src)
 	dst[i] = 0;
 }
 
-/* The unit a record names: the database's copy when there is one. */
+/* The unit a record names: the database's copy when there is one.  The
+ * records are unit records (ul_unit_cols): fields by bb_col. */
 static int print_unit(struct bb_ctx *ctx, struct bb_reader *r,
 		      struct bb_rec *rec, struct bb_unit *u,
 		      struct unit_times *ut)
@@ -205,7 +204,8 @@ static int print_unit(struct bb_ctx *ctx, struct bb_reader *r,
 
 	ut->have_exp = ut->have_col = 0;
 	memset(u, 0, sizeof *u);
-	if (ul_rec_unit_key(ctx, r, rec, u->din, u->product) < 0)
+	if (ul_unit_key(ctx, r, rec, bb_col(rec, UC_DIN),
+			bb_col(rec, UC_PRODUCT), u->din, u->product) < 0)
 		return 0;
 	if (ctx->db) {
 		struct bb_unit db;
@@ -216,7 +216,7 @@ static int print_unit(struct bb_ctx *ctx, struct bb_reader *r,
 			return 1;
 		}
 	}
-	v = bb_get(r, rec, "expires_at");
+	v = bb_col(rec, UC_EXPIRES);
 	if (!*v) {
 		bb_reject(ctx, r, rec, "expires_at", ctx->db
 			  ? "missing, and the unit is not in the database"
@@ -227,32 +227,26 @@ static int print_unit(struct bb_ctx *ctx, struct bb_reader *r,
 		bb_reject(ctx, r, rec, "expires_at", why, v);
 		return 0;
 	}
-	v = bb_get(r, rec, "collected_at");
+	v = bb_col(rec, UC_COLLECTED);
 	if (*v && time_field(v, u->collected_at, &why, &ut->col,
 			      &ut->have_col) < 0)
 		u->collected_at[0] = 0;
-	const char *abo = bb_get(r, rec, "abo"), *rhd = bb_get(r, rec, "rhd");
+	const char *abo = bb_col(rec, UC_ABO), *rhd = bb_col(rec, UC_RHD);
 	if (canonical_group(abo, rhd)) {
 		copy_field(u->abo, sizeof u->abo, abo);
 		copy_field(u->rhd, sizeof u->rhd, rhd);
 	} else if (bb_abo_from_rec(ctx, abo, rhd, u->abo, u->rhd) < 0) {
-		bb_reject(ctx, r, rec, "abo", "not a blood group",
-			  bb_get(r, rec, "abo"));
+		bb_reject(ctx, r, rec, "abo", "not a blood group", abo);
 		return 0;
 	}
-	v = ul_component(bb_get(r, rec, "component"));
+	v = ul_component(bb_col(rec, UC_COMPONENT));
 	copy_field(u->component, sizeof u->component, v ? v : "");
-	copy_field(u->volume_ml, sizeof u->volume_ml,
-		   bb_get(r, rec, "volume_ml"));
-	copy_field(u->units, sizeof u->units,
-		   bb_get(r, rec, "units"));
-	copy_field(u->status, sizeof u->status,
-		   bb_get(r, rec, "status"));
-	copy_field(u->location, sizeof u->location,
-		   bb_get(r, rec, "location"));
-	copy_field(u->antigens, sizeof u->antigens,
-		   bb_get(r, rec, "antigens"));
-	v = bb_get(r, rec, "attributes");
+	copy_field(u->volume_ml, sizeof u->volume_ml, bb_col(rec, UC_VOLUME));
+	copy_field(u->units, sizeof u->units, bb_col(rec, UC_UNITS));
+	copy_field(u->status, sizeof u->status, bb_col(rec, UC_STATUS));
+	copy_field(u->location, sizeof u->location, bb_col(rec, UC_LOCATION));
+	copy_field(u->antigens, sizeof u->antigens, bb_col(rec, UC_ANTIGENS));
+	v = bb_col(rec, UC_ATTRIBUTES);
 	if (*v)
 		ul_attrs_norm(v, u->attributes, sizeof u->attributes);
 	return 1;
@@ -407,12 +401,14 @@ int ul_print(struct bb_ctx *ctx, int argc, char **argv)
 	}
 	rc = ul_each_file(ctx, argc, argv, first, ul_unit_cols, NULL, 0,
 			  print_row, &a);
+	/* the last labels; a write error is reported on closing */
+	int werr = label_zpl_end(a.fp, a.zpl) < 0 ? errno : 0;
 	if (a.w) {
 		int wrc = bb_writer_close(a.w);
 		if (rc == BB_OK)
 			rc = wrc;
 	} else if (a.fp) {
-		int wrc = bb_output_close(ctx, a.fp);
+		int wrc = bb_output_close_after(ctx, a.fp, werr);
 		if (rc == BB_OK)
 			rc = wrc;
 	} else if (rc == BB_OK && a.n == 1) {
@@ -427,6 +423,5 @@ int ul_print(struct bb_ctx *ctx, int argc, char **argv)
 	}
 	if (rc == BB_OK && ctx->nrejected)
 		rc = BB_EROWS;
-	free(a.zpl);
 	return rc;
 }

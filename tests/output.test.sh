@@ -28,12 +28,21 @@ stock-report
 stock-report --json
 expiry-sweep --within 30d -n
 unit-label print --format text STOCK
+unit-label print --format zpl LABELS
+unit-label check CODES
 unit-label products export
 bloodbank audit
 bloodbank rules export rule_shelf_life
 END
 cut -d, -f1,2 "$TESTDATA/stock-units.csv" > print.csv
-sed "s|STOCK|$w/print.csv|" cmds > cmds2
+# more than the 64 KiB the label and scan writers keep before writing
+awk 'BEGIN { print "din,product_code,abo,rhd,collected_at,expires_at"
+	for (i = 1; i <= 300; i++)
+		printf "A9999260%05d,A1020V00,O,pos,2026-11-20 09:30,2026-12-25 23:59\n", i
+}' > labels.csv
+awk 'BEGIN { print "code"; for (i = 1; i <= 3000; i++) printf "=A9999260%05d00\n", i }' > codes.csv
+sed -e "s|STOCK|$w/print.csv|" -e "s|LABELS|$w/labels.csv|" \
+	-e "s|CODES|$w/codes.csv|" cmds > cmds2
 while read -r cmd; do
 	# broken pipe: the reader takes one line and goes
 	# shellcheck disable=SC2086
@@ -55,7 +64,9 @@ while read -r cmd; do
 		echo "not ok - output: $cmd > /dev/full: exit $st, '$(head -1 err)'"
 	fi
 done < cmds2
-for cmd in "donor-register export donors" "stock-report"; do
+for cmd in "donor-register export donors" "stock-report" \
+	   "unit-label print --format zpl $w/labels.csv" \
+	   "unit-label check $w/codes.csv"; do
 	# shellcheck disable=SC2086
 	$cmd -o /dev/full </dev/null > out 2>err
 	st=$?

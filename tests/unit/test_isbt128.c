@@ -254,6 +254,17 @@ static void test_product_scan(void)
 	T_OK(isbt_scan("=<E1234Va0", 10, &s, &e) < 0, "bad division");
 	T_INTEQ(e.pos, 9);
 	T_OK(isbt_gen_product("A1020V00", buf, sizeof buf) == 10, "gen 003");
+	T_OK(isbt_gen_product("A1020V001", buf, sizeof buf) == -1 &&
+	     isbt_gen_product("A1020V0", buf, sizeof buf) == -1,
+	     "gen 003: 8 characters, no more, no fewer");
+	T_OK(isbt_gen_product("A1020V00", buf, 10) == -1,
+	     "gen 003: no room for the NUL");
+	T_OK(isbt_gen_din("A99992612345", "00", buf, sizeof buf) == -1 &&
+	     isbt_gen_din("A9999261234567", "00", buf, sizeof buf) == -1 &&
+	     isbt_gen_din("A999926123456", "000", buf, sizeof buf) == -1 &&
+	     isbt_gen_din("A999926123456", "00", buf, 16) == -1,
+	     "gen 001: 13 characters, 2 flags, room for 16 and the NUL");
+	T_OK(isbt_gen_abo("A", "pos", buf, 6) == -1, "gen 002: no room");
 	T_STREQ(buf, "=<A1020V00");
 	T_OK(isbt_gen_special("N0001", buf, sizeof buf) == 7, "gen 010");
 	T_OK(isbt_scan("&(N0001", 7, &s, &e) == 0, "scan 010");
