@@ -38,6 +38,7 @@ enum rec_err {
 /* A finished record waiting to be handed out. */
 struct qrec {
 	long line;
+	char *inplace;		/* fields cut in this line; NULL: in the arena */
 	size_t first;		/* index of its first field in r->off */
 	int nf;
 	enum rec_err err;
@@ -80,6 +81,7 @@ struct bb_reader {
 	size_t rec_first;	/* index in off[] of its first field */
 	size_t rec_arena;	/* arena length at its start */
 	int rec_nf;
+	char *rec_inplace;	/* the line its fields are cut in, if so */
 	enum rec_err rec_err;
 	int rec_errfield;
 
@@ -558,12 +560,14 @@ static void rec_done(struct bb_reader *r)
 	r->q = grow(r->q, &r->qcap, (size_t)r->nq + 1, sizeof *r->q);
 	struct qrec *q = &r->q[r->nq++];
 	q->line = r->rec_start;
+	q->inplace = r->rec_inplace;
 	q->first = r->rec_first;
 	q->nf = r->rec_nf;
 	q->err = r->rec_err;
 	q->errfield = r->rec_errfield;
 	r->in_rec = 0;
 	r->rec_nf = 0;
+	r->rec_inplace = NULL;
 	r->rec_err = E_NONE;
 	r->svlen = 0;
 }
@@ -588,16 +592,18 @@ static void parser_init(struct bb_reader *r)
 	csv_set_delim(&r->p, (unsigned char)r->delim);
 }
 
-/* Point r->rec at a stored record's fields. */
-static struct bb_rec *make_rec(struct bb_reader *r, long line, size_t first,
-			       int nf)
+/* Point r->rec at a stored record's fields: in the arena, or in place in
+ * the line they were cut in (inplace). */
+static struct bb_rec *make_rec(struct bb_reader *r, long line, char *inplace,
+			       size_t first, int nf)
 {
+	char *base = inplace ? inplace : r->arena;
 	if (nf > r->fvcap) {
 		r->fvcap = nf * 2;
 		r->fv = bb_xrealloc(r->fv, (size_t)r->fvcap * sizeof *r->fv);
 	}
 	for (int i = 0; i < nf; i++)
-		r->fv[i] = r->arena + r->off[first + (size_t)i];
+		r->fv[i] = base + r->off[first + (size_t)i];
 	r->rec.file = r->name;
 	r->rec.line = line;
 	r->rec.nf = nf;
@@ -614,7 +620,7 @@ static struct bb_rec *make_rec(struct bb_reader *r, long line, size_t first,
 static void abandon_record(struct bb_reader *r, const char *reason)
 {
 	long start = r->in_rec ? r->rec_start : r->lineno;
-	struct bb_rec *rec = make_rec(r, start, r->rec_first,
+	struct bb_rec *rec = make_rec(r, start, NULL, r->rec_first,
 				      r->in_rec ? r->rec_nf : 0);
 	bb_reject(r->ctx, r, rec, NULL, reason, NULL);
 	if (!r->have_header)
@@ -627,6 +633,7 @@ static void abandon_record(struct bb_reader *r, const char *reason)
 	}
 	r->in_rec = 0;
 	r->rec_nf = 0;
+	r->rec_inplace = NULL;
 	r->rec_err = E_NONE;
 	if (r->svlen > 0 && start < r->lineno) {
 		/* saved lines + the rest of any earlier replay */
@@ -660,6 +667,7 @@ static void begin_record(struct bb_reader *r)
 	r->rec_first = r->noff;
 	r->rec_arena = r->alen;
 	r->rec_nf = 0;
+	r->rec_inplace = NULL;
 	r->rec_err = E_NONE;
 }
 
@@ -687,6 +695,45 @@ static void feed_tsv(struct bb_reader *r, const char *s, size_t n)
 
 /* Is this line free of quotes and lone CRs, so splitting it on the
  * delimiter gives what libcsv would give? */
+/* No high bit, zero byte, quote or CR in the word. */
+static inline int word_plain(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t highs = 0x8080808080808080ULL;
+	uint64_t q = w ^ 0x2222222222222222ULL, cr = w ^ 0x0d0d0d0d0d0d0d0dULL;
+	return !((w | ((w - ones) & ~w) | ((q - ones) & ~q) |
+		  ((cr - ones) & ~cr)) & highs);
+}
+
+/* The common case in one pass, eight bytes at a time: ASCII without NUL,
+ * quotes or CRs but a final CRLF, so that plain_line and check_text
+ * would both pass it. */
+static int plain_ascii_line(const char *s, size_t n)
+{
+	uint64_t w;
+	size_t i = 0;
+
+	if (n && s[n - 1] == '\n')
+		n--;
+	if (n && s[n - 1] == '\r')
+		n--;
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		if (!word_plain(w))
+			return 0;
+	}
+	if (i < n && n >= 8) {	/* the last eight, overlapping */
+		memcpy(&w, s + n - 8, 8);
+		return word_plain(w);
+	}
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!c || c >= 0x80 || c == '"' || c == '\r')
+			return 0;
+	}
+	return 1;
+}
+
 static int plain_line(const char *s, size_t n)
 {
 	if (memchr(s, '"', n))
@@ -698,15 +745,16 @@ static int plain_line(const char *s, size_t n)
 /* The quote-free common case, split by hand; libcsv's rules: unquoted
  * fields lose their leading and trailing spaces and TABs (and we trim the
  * other blanks bb_get promises). */
-static void feed_plain(struct bb_reader *r, const char *s, size_t n)
+static void feed_plain(struct bb_reader *r, char *s, size_t n, int good)
 {
+	size_t given = n;
 	if (n && s[n - 1] == '\n')
 		n--;
 	if (n && s[n - 1] == '\r')
 		n--;
 	begin_record(r);
-	if (n > BB_FIELD_MAX ||
-	    check_text((const unsigned char *)s, n, r->cd != (iconv_t)-1)) {
+	if (n > BB_FIELD_MAX || (!good &&
+	    check_text((const unsigned char *)s, n, r->cd != (iconv_t)-1))) {
 		/* field by field, to name the one at fault */
 		for (;;) {
 			const char *t = memchr(s, r->delim, n);
@@ -720,13 +768,24 @@ static void feed_plain(struct bb_reader *r, const char *s, size_t n)
 		rec_done(r);
 		return;
 	}
-	/* the whole line is good text: copy it once, cut it in place */
-	r->arena = grow(r->arena, &r->acap, r->alen + n + 1, 1);
-	char *a = r->arena + r->alen;
-	size_t base = r->alen;
-	memcpy(a, s, n);
+	/*
+	 * The whole line is good text: cut it into fields where it lies.
+	 * The record is handed out before another line is read, so the
+	 * buffer holds still while it is in use.  A last line without a
+	 * newline has no byte for its NUL: that one is copied.
+	 */
+	char *a = s;
+	size_t base = 0;
+	if (n < given) {
+		r->rec_inplace = s;
+	} else {
+		r->arena = grow(r->arena, &r->acap, r->alen + n + 1, 1);
+		a = r->arena + r->alen;
+		base = r->alen;
+		memcpy(a, s, n);
+		r->alen += n + 1;
+	}
 	a[n] = 0;
-	r->alen += n + 1;
 	for (size_t i = 0;;) {
 		char *t = memchr(a + i, r->delim, n - i);
 		size_t end = t ? (size_t)(t - a) : n, b;
@@ -743,7 +802,7 @@ static void feed_plain(struct bb_reader *r, const char *s, size_t n)
 	rec_done(r);
 }
 
-static void feed_csv(struct bb_reader *r, const char *s, size_t n)
+static void feed_csv(struct bb_reader *r, char *s, size_t n)
 {
 	if (r->in_rec) {	/* continuation of a multi-line record */
 		r->saved = grow(r->saved, &r->svcap, r->svlen + n, 1);
@@ -757,8 +816,12 @@ static void feed_csv(struct bb_reader *r, const char *s, size_t n)
 	} else {
 		if (blank_line(s, n))
 			return;
+		if (plain_ascii_line(s, n)) {
+			feed_plain(r, s, n, 1);
+			return;
+		}
 		if (plain_line(s, n)) {
-			feed_plain(r, s, n);
+			feed_plain(r, s, n, 0);
 			return;
 		}
 		begin_record(r);
@@ -889,7 +952,7 @@ static struct bb_reader *reader_new(struct bb_ctx *ctx, const char *name,
 	r->hdr_line = q.line;
 	if (q.err != E_NONE) {
 		char buf[128];
-		struct bb_rec *rec = make_rec(r, q.line, q.first, q.nf);
+		struct bb_rec *rec = make_rec(r, q.line, q.inplace, q.first, q.nf);
 		bb_reject(ctx, r, rec, NULL, rec_err_text(r, q.err, buf,
 							    sizeof buf), NULL);
 		r->dead = 1;
@@ -898,7 +961,9 @@ static struct bb_reader *reader_new(struct bb_ctx *ctx, const char *name,
 	r->nhdr = q.nf;
 	r->hdr = bb_xmalloc((size_t)q.nf * sizeof *r->hdr);
 	for (int i = 0; i < q.nf; i++)
-		r->hdr[i] = bb_xstrdup(trim_blanks(r->arena + r->off[q.first + (size_t)i]));
+		r->hdr[i] = bb_xstrdup(trim_blanks(
+			(q.inplace ? q.inplace : r->arena) +
+			r->off[q.first + (size_t)i]));
 	r->expect_nf = q.nf;
 	return r;
 }
@@ -1203,7 +1268,7 @@ int bb_reader_next(struct bb_reader *r, struct bb_rec **recp)
 		int rc = next_raw(r, &q);
 		if (rc <= 0)
 			return rc;
-		struct bb_rec *rec = make_rec(r, q.line, q.first, q.nf);
+		struct bb_rec *rec = make_rec(r, q.line, q.inplace, q.first, q.nf);
 		if (q.err != E_NONE) {
 			char buf[128];
 			const char *field = NULL;
@@ -1547,6 +1612,7 @@ static void put_csv_field(struct bb_writer *w, const char *s)
  */
 static void put_csv_row(struct bb_writer *w, const char *const *vals)
 {
+	enum { ROOM = 256 };	/* bytes a field is copied in one go */
 	const unsigned char *special = w->special;
 	const int ncols = w->ncols;
 	const char delim = w->delim;
@@ -1555,19 +1621,26 @@ static void put_csv_row(struct bb_writer *w, const char *const *vals)
 
 	for (int i = 0; i < ncols; i++) {
 		const char *s = vals[i] ? vals[i] : "", *p = s;
-		while (!special[(unsigned char)*p])
-			p++;
+		if (cap - len < ROOM + 2) {
+			line = w->line = grow(line, &w->cap, len + ROOM + 2, 1);
+			cap = w->cap;
+		}
+		/* copy while looking for the end or a character to quote:
+		 * one pass, and byte stores that later loads forward from */
+		char *d = line + len;
+		const char *stop = s + ROOM;
+		unsigned char c;
+		while (!special[c = (unsigned char)*p]) {
+			*d++ = (char)c;
+			if (++p == stop)
+				break;
+		}
 		size_t n = (size_t)(p - s);
 		unsigned char c0 = (unsigned char)s[0];
 		if (!*p && (n == 0 || (c0 != ' ' && c0 != '\t' && c0 != 0xef &&
 				       p[-1] != ' ' && p[-1] != '\t'))) {
-			if (len + n + 1 > cap) {
-				line = w->line = grow(line, &w->cap, len + n + 1, 1);
-				cap = w->cap;
-			}
-			wcopy(line + len, s, n);
 			len += n;
-		} else {	/* the careful way */
+		} else {	/* long, or to be quoted: the careful way */
 			w->len = len;
 			put_csv_field(w, s);
 			len = w->len;

@@ -224,10 +224,20 @@ static int parse_date(const char *s, int with_time, const char *ds, int pos,
 	int yy = (s[1] - '0') * 10 + (s[2] - '0');
 	int jjj = (s[3] - '0') * 100 + (s[4] - '0') * 10 + (s[5] - '0');
 	d->year = 2000 + 100 * c + yy;
-	if (jjj < 1 || jjj > (bb_is_leap(d->year) ? 366 : 365))
+	int leap = bb_is_leap(d->year);
+	if (jjj < 1 || jjj > (leap ? 366 : 365))
 		return fail(e, ds, pos + 3, "day of year out of range");
-	bb_civil_from_days(bb_days_from_civil(d->year, 1, 1) + jjj - 1, &d->year,
-			&d->month, &d->day);
+	/* day of the year to month and day: the month is jjj / 32 + 1 or
+	 * one or two more (a table beats two calendar conversions) */
+	static const short before[2][13] = {
+		{ 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365 },
+		{ 0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335, 366 },
+	};
+	int m = jjj / 32 + 1;
+	while (jjj > before[leap][m])
+		m++;
+	d->month = m;
+	d->day = jjj - before[leap][m - 1];
 	d->hour = 23;
 	d->min = 59;		/* no time given: the day's end (2359) */
 	d->has_time = 0;
@@ -592,7 +602,10 @@ static int scan_one(const char *s, size_t avail, int pos,
 
 int isbt_scan(const char *s, size_t n, struct isbt_scan *o, struct isbt_err *e)
 {
-	memset(o, 0, sizeof *o);
+	/* copied from a zero struct: compilers clear it with vector stores,
+	 * where memset became a slow-starting `rep stos` */
+	static const struct isbt_scan none;
+	*o = none;
 	if (n == 0)
 		return fail(e, "scan", 0, "empty");
 	size_t i = 0;

@@ -52,39 +52,40 @@ static const char *flag_type_name(enum isbt_flag_type t)
 	}
 }
 
-/* Check one code and write its row; returns 1 when valid. */
-static int check_code(struct bb_writer *w, const char *code)
+/* Check one code (n bytes) and write its row; returns 1 when valid. */
+static int check_code(struct bb_writer *w, const char *code, size_t n)
 {
+	static const struct isbt_scan none;	/* (see isbt_scan) */
 	struct isbt_scan s;
 	struct isbt_err e;
-	char err[160], k[2] = "", exp[17], col[17], collected[17];
+	char err[160], k[2] = "", exp[17], col[17];
 	int ok;
 
 	err[0] = 0;
 	if (code[0] == '=' || code[0] == '&') {	/* isbt_scan clears s */
-		ok = isbt_scan(code, strlen(code), &s, &e) == 0;
+		ok = isbt_scan(code, n, &s, &e) == 0;
 		if (ok && s.din[0])
 			k[0] = s.k;
 	} else {
-		memset(&s, 0, sizeof s);
+		s = none;
 		ok = isbt_din_parse(code, s.din, NULL, &e) == 0;
 		if (ok)
 			k[0] = isbt_din_k(s.din);
 	}
 	if (!ok) {
 		isbt_err_fmt(&e, err, sizeof err);
-		memset(&s, 0, sizeof s);	/* no half-parsed fields */
+		s = none;	/* no half-parsed fields */
 	}
 	fmt_date(&s.expiry, exp, sizeof exp);
 	fmt_date(&s.collection, col, sizeof col);
 	/* a collection date without time is a date, not 23:59 */
-	memcpy(collected, col, sizeof collected);
 	if (col[0] && !s.collection.has_time)
-		collected[10] = 0;
+		col[10] = 0;
+	const char *ft = s.din[0] && s.flags[0] ? flag_type_name(s.flag_type)
+						: "";
 	const char *v[NSCAN] = {
 		code, ok ? "yes" : "no", s.din, k, s.flags, s.abo, s.rhd,
-		s.product, exp, err, s.din[0] && s.flags[0] ?
-		flag_type_name(s.flag_type) : "", collected, s.special
+		s.product, exp, err, ft, col, s.special
 	};
 	bb_writer_row(w, v);
 	return ok;
@@ -105,7 +106,7 @@ static int check_row(struct bb_ctx *ctx, struct bb_reader *r,
 		bb_reject(ctx, r, rec, "code", "missing", NULL);
 		return BB_OK;
 	}
-	if (!check_code(a->w, code))
+	if (!check_code(a->w, code, strlen(code)))
 		a->invalid++;
 	return BB_OK;
 }
@@ -133,7 +134,8 @@ int ul_check(struct bb_ctx *ctx, int argc, char **argv)
 	if (code) {
 		char buf[BB_FIELD_MAX];
 		snprintf(buf, sizeof buf, "%s", code);
-		if (!check_code(a.w, bb_trim(buf)))
+		const char *c = bb_trim(buf);
+		if (!check_code(a.w, c, strlen(c)))
 			a.invalid++;
 		rc = BB_OK;
 	} else {

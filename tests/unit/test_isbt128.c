@@ -1,5 +1,6 @@
 /* test_isbt128.c - ISBT 128 check characters, flags, data structures.
  * Vectors from reference/isbt128.md 1.4 and 3. */
+#include "bb.h"
 #include "isbt128.h"
 #include "t.h"
 
@@ -175,6 +176,23 @@ static void test_dates(void)
 	T_OK(isbt_scan("=*026001", 8, &s, &e) == 0, "DS006 first day");
 	T_INTEQ(s.collection.month, 1);
 	T_INTEQ(s.collection.day, 1);
+	/* every day of every year 2000-2103 (leap and common years, the
+	 * common year 2100) against the calendar arithmetic of time.c */
+	int agree = 0, days = 0;
+	for (int y = 2000; y <= 2103; y++)
+		for (int j = 1; j <= (bb_is_leap(y) ? 366 : 365); j++) {
+			char code[16];
+			int cy, cm, cd;
+			snprintf(code, sizeof code, "&>%d%02d%03d2359",
+				 (y - 2000) / 100, y % 100, j);
+			bb_civil_from_days(bb_days_from_civil(y, 1, 1) + j - 1,
+					   &cy, &cm, &cd);
+			days++;
+			agree += isbt_scan(code, 12, &s, &e) == 0 &&
+				 s.expiry.year == cy && s.expiry.month == cm &&
+				 s.expiry.day == cd;
+		}
+	T_INTEQ(agree, days);
 	/* round trip at a year end */
 	struct isbt_date d;
 	isbt_time_to_date(tm(2026, 12, 31, 23, 59) + 60, &d);
