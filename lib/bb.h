@@ -404,6 +404,19 @@ struct bb_unit {
 	char reserved_for[64], patient_id[64];
 	bb_time expires;	/* expires_at parsed (bb_unit_expiry), 0 = bad */
 };
+/* Every field empty: the first byte of each string (a whole-struct memset
+ * of the kilobyte cost more than the rest of a label's record reading).
+ * Keep in step with struct bb_unit. */
+static inline void bb_unit_clear(struct bb_unit *u)
+{
+	u->din[0] = u->product[0] = u->component[0] = 0;
+	u->abo[0] = u->rhd[0] = u->volume_ml[0] = u->units[0] = 0;
+	u->collected_at[0] = u->expires_at[0] = u->status[0] = 0;
+	u->location[0] = u->antigens[0] = u->attributes[0] = 0;
+	u->parent_din[0] = u->parent_product[0] = 0;
+	u->reserved_for[0] = u->patient_id[0] = 0;
+	u->expires = 0;
+}
 /* Load unit (din, product): 1 found, 0 not found, -1 database error
  * (reported). */
 int bb_unit_load(struct bb_ctx *ctx, const char *din, const char *product,

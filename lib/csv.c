@@ -695,22 +695,32 @@ static void feed_tsv(struct bb_reader *r, const char *s, size_t n)
 
 /* Is this line free of quotes and lone CRs, so splitting it on the
  * delimiter gives what libcsv would give? */
-/* No high bit, zero byte, quote or CR in the word. */
-static inline int word_plain(uint64_t w)
+/* High bits where the word has a byte equal to those of `rep`. */
+static inline uint64_t bytes_eq(uint64_t w, uint64_t rep)
 {
-	const uint64_t ones = 0x0101010101010101ULL;
-	const uint64_t highs = 0x8080808080808080ULL;
-	uint64_t q = w ^ 0x2222222222222222ULL, cr = w ^ 0x0d0d0d0d0d0d0d0dULL;
-	return !((w | ((w - ones) & ~w) | ((q - ones) & ~q) |
-		  ((cr - ones) & ~cr)) & highs);
+	uint64_t x = w ^ rep;
+	return (x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL;
+}
+
+/* High bits for a high bit, zero byte, quote or CR in the word (0: a
+ * plain word); *delims gets high bits where the delimiter is. */
+static inline uint64_t word_not_plain(uint64_t w, uint64_t delim,
+				      uint64_t *delims)
+{
+	*delims |= bytes_eq(w, delim);
+	return (w & 0x8080808080808080ULL) |
+	       bytes_eq(w, 0) | bytes_eq(w, 0x2222222222222222ULL) |
+	       bytes_eq(w, 0x0d0d0d0d0d0d0d0dULL);
 }
 
 /* The common case in one pass, eight bytes at a time: ASCII without NUL,
  * quotes or CRs but a final CRLF, so that plain_line and check_text
- * would both pass it. */
-static int plain_ascii_line(const char *s, size_t n)
+ * would both pass it.  0: not so; 1: so, and no delimiter in it (one
+ * field); 2: so, with delimiters. */
+static int plain_ascii_line(const char *s, size_t n, char delim)
 {
-	uint64_t w;
+	const uint64_t dl = 0x0101010101010101ULL * (unsigned char)delim;
+	uint64_t w, delims = 0;
 	size_t i = 0;
 
 	if (n && s[n - 1] == '\n')
@@ -719,19 +729,22 @@ static int plain_ascii_line(const char *s, size_t n)
 		n--;
 	for (; i + 8 <= n; i += 8) {
 		memcpy(&w, s + i, 8);
-		if (!word_plain(w))
+		if (word_not_plain(w, dl, &delims))
 			return 0;
 	}
 	if (i < n && n >= 8) {	/* the last eight, overlapping */
 		memcpy(&w, s + n - 8, 8);
-		return word_plain(w);
-	}
-	for (; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (!c || c >= 0x80 || c == '"' || c == '\r')
+		if (word_not_plain(w, dl, &delims))
 			return 0;
+	} else {
+		for (; i < n; i++) {
+			unsigned char c = (unsigned char)s[i];
+			if (!c || c >= 0x80 || c == '"' || c == '\r')
+				return 0;
+			delims |= c == (unsigned char)delim;
+		}
 	}
-	return 1;
+	return delims ? 2 : 1;
 }
 
 static int plain_line(const char *s, size_t n)
@@ -745,6 +758,8 @@ static int plain_line(const char *s, size_t n)
 /* The quote-free common case, split by hand; libcsv's rules: unquoted
  * fields lose their leading and trailing spaces and TABs (and we trim the
  * other blanks bb_get promises). */
+/* good: 0 = the text is to be checked; known good text with (2) or
+ * without (1) a delimiter */
 static void feed_plain(struct bb_reader *r, char *s, size_t n, int good)
 {
 	size_t given = n;
@@ -787,7 +802,7 @@ static void feed_plain(struct bb_reader *r, char *s, size_t n, int good)
 	}
 	a[n] = 0;
 	for (size_t i = 0;;) {
-		char *t = memchr(a + i, r->delim, n - i);
+		char *t = good == 1 ? NULL : memchr(a + i, r->delim, n - i);
 		size_t end = t ? (size_t)(t - a) : n, b;
 		size_t k = trim_span(a + i, end - i, &b);
 		a[i + b + k] = 0;
@@ -816,8 +831,9 @@ static void feed_csv(struct bb_reader *r, char *s, size_t n)
 	} else {
 		if (blank_line(s, n))
 			return;
-		if (plain_ascii_line(s, n)) {
-			feed_plain(r, s, n, 1);
+		int plain = plain_ascii_line(s, n, r->delim);
+		if (plain) {
+			feed_plain(r, s, n, plain);
 			return;
 		}
 		if (plain_line(s, n)) {
@@ -885,7 +901,7 @@ static int parse_more(struct bb_reader *r)
 }
 
 /* Next queued record, checked for bad text; the raw form for the header. */
-static int next_raw(struct bb_reader *r, struct qrec *out)
+static int next_raw(struct bb_reader *r, const struct qrec **out)
 {
 	if (r->nq == r->qhead) {
 		/* nothing handed out is still needed: recycle storage,
@@ -899,7 +915,9 @@ static int next_raw(struct bb_reader *r, struct qrec *out)
 		if (rc <= 0)
 			return rc;
 	}
-	*out = r->q[r->qhead++];
+	/* a pointer, not a copy: the copy's wide loads of the fields just
+	 * stored one by one stalled (valid until the next call) */
+	*out = &r->q[r->qhead++];
 	return 1;
 }
 
@@ -940,7 +958,7 @@ static struct bb_reader *reader_new(struct bb_ctx *ctx, const char *name,
 
 	if (ctx->no_header)
 		return r;
-	struct qrec q;
+	const struct qrec *q;
 	int rc = next_raw(r, &q);
 	if (rc < 0) {
 		bb_reader_close(r);
@@ -949,22 +967,22 @@ static struct bb_reader *reader_new(struct bb_ctx *ctx, const char *name,
 	if (rc == 0)
 		return r;	/* empty input: no records */
 	r->have_header = 1;
-	r->hdr_line = q.line;
-	if (q.err != E_NONE) {
+	r->hdr_line = q->line;
+	if (q->err != E_NONE) {
 		char buf[128];
-		struct bb_rec *rec = make_rec(r, q.line, q.inplace, q.first, q.nf);
-		bb_reject(ctx, r, rec, NULL, rec_err_text(r, q.err, buf,
+		struct bb_rec *rec = make_rec(r, q->line, q->inplace, q->first, q->nf);
+		bb_reject(ctx, r, rec, NULL, rec_err_text(r, q->err, buf,
 							    sizeof buf), NULL);
 		r->dead = 1;
 		return r;
 	}
-	r->nhdr = q.nf;
-	r->hdr = bb_xmalloc((size_t)q.nf * sizeof *r->hdr);
-	for (int i = 0; i < q.nf; i++)
+	r->nhdr = q->nf;
+	r->hdr = bb_xmalloc((size_t)q->nf * sizeof *r->hdr);
+	for (int i = 0; i < q->nf; i++)
 		r->hdr[i] = bb_xstrdup(trim_blanks(
-			(q.inplace ? q.inplace : r->arena) +
-			r->off[q.first + (size_t)i]));
-	r->expect_nf = q.nf;
+			(q->inplace ? q->inplace : r->arena) +
+			r->off[q->first + (size_t)i]));
+	r->expect_nf = q->nf;
 	return r;
 }
 
@@ -1264,21 +1282,21 @@ int bb_reader_next(struct bb_reader *r, struct bb_rec **recp)
 	for (;;) {
 		if (r->dead || r->ctx->stop)
 			return 0;
-		struct qrec q;
+		const struct qrec *q;
 		int rc = next_raw(r, &q);
 		if (rc <= 0)
 			return rc;
-		struct bb_rec *rec = make_rec(r, q.line, q.inplace, q.first, q.nf);
-		if (q.err != E_NONE) {
+		struct bb_rec *rec = make_rec(r, q->line, q->inplace, q->first, q->nf);
+		if (q->err != E_NONE) {
 			char buf[128];
 			const char *field = NULL;
-			if (q.errfield < r->nhdr)
-				field = r->hdr[q.errfield];
+			if (q->errfield < r->nhdr)
+				field = r->hdr[q->errfield];
 			for (int i = 0; i < r->ncols; i++)
-				if (r->colidx && r->colidx[i] == q.errfield)
+				if (r->colidx && r->colidx[i] == q->errfield)
 					field = r->cols[i];
 			bb_reject(r->ctx, r, rec, field,
-				  rec_err_text(r, q.err, buf, sizeof buf),
+				  rec_err_text(r, q->err, buf, sizeof buf),
 				  NULL);
 			continue;
 		}
@@ -1612,7 +1630,7 @@ static void put_csv_field(struct bb_writer *w, const char *s)
  */
 static void put_csv_row(struct bb_writer *w, const char *const *vals)
 {
-	enum { ROOM = 256 };	/* bytes a field is copied in one go */
+	enum { ROOM = 256 };	/* bytes a field is copied in one go (+3) */
 	const unsigned char *special = w->special;
 	const int ncols = w->ncols;
 	const char delim = w->delim;
@@ -1621,19 +1639,37 @@ static void put_csv_row(struct bb_writer *w, const char *const *vals)
 
 	for (int i = 0; i < ncols; i++) {
 		const char *s = vals[i] ? vals[i] : "", *p = s;
-		if (cap - len < ROOM + 2) {
-			line = w->line = grow(line, &w->cap, len + ROOM + 2, 1);
+		if (cap - len < ROOM + 5) {
+			line = w->line = grow(line, &w->cap, len + ROOM + 5, 1);
 			cap = w->cap;
 		}
 		/* copy while looking for the end or a character to quote:
 		 * one pass, and byte stores that later loads forward from */
 		char *d = line + len;
 		const char *stop = s + ROOM;
-		unsigned char c;
-		while (!special[c = (unsigned char)*p]) {
-			*d++ = (char)c;
-			if (++p == stop)
+		/* four at a time: a byte is read only after the one before
+		 * it turned out not to end the string */
+		while (p < stop) {
+			unsigned char c0 = (unsigned char)p[0], c1, c2, c3;
+			if (special[c0])
 				break;
+			d[0] = (char)c0;
+			if (special[c1 = (unsigned char)p[1]]) {
+				p += 1, d += 1;
+				break;
+			}
+			d[1] = (char)c1;
+			if (special[c2 = (unsigned char)p[2]]) {
+				p += 2, d += 2;
+				break;
+			}
+			d[2] = (char)c2;
+			if (special[c3 = (unsigned char)p[3]]) {
+				p += 3, d += 3;
+				break;
+			}
+			d[3] = (char)c3;
+			p += 4, d += 4;
 		}
 		size_t n = (size_t)(p - s);
 		unsigned char c0 = (unsigned char)s[0];

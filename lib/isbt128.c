@@ -103,11 +103,26 @@ int isbt_din_check(const char *din, size_t n, int offset, struct isbt_err *e)
 	return 0;
 }
 
+int isbt_din_mod37(const char *din)
+{
+	unsigned long sum = 0;
+	/* three letters or digits (A-Z = 10-35, no branch on which), then
+	 * ten digits; the i-th character weighs 2^(13 - i) */
+	for (int i = 0; i < 3; i++) {
+		unsigned c = (unsigned char)din[i];
+		sum += (c - '0' - 7u * (c >= 'A')) * pow2_mod37[13 - i];
+	}
+	for (int i = 3; i < ISBT_DIN_LEN; i++)
+		sum += (unsigned)(din[i] - '0') * pow2_mod37[13 - i];
+	return (int)((38 - sum % 37) % 37);
+}
+
 char isbt_din_k(const char *din)
 {
-	if (isbt_din_check(din, strlen(din), 0, NULL) < 0)
+	if (strnlen(din, ISBT_DIN_LEN + 1) != ISBT_DIN_LEN ||
+	    isbt_din_check(din, ISBT_DIN_LEN, 0, NULL) < 0)
 		return 0;
-	return isbt_value_char(isbt_mod37_2(din, ISBT_DIN_LEN));
+	return isbt_value_char(isbt_din_mod37(din));
 }
 
 int isbt_fin_check(const char *fin, struct isbt_err *e)
@@ -385,9 +400,19 @@ const char *isbt_abo_decode(const char gg[2], char abo[static 3],
 
 /* ---- product code ---- */
 
+/* Is c one of the characters of set?  (strchr, without the call and
+ * without matching the terminating NUL) */
+static inline int in_set(int c, const char *set)
+{
+	for (; *set; set++)
+		if (*set == c)
+			return 1;
+	return 0;
+}
+
 static int is_collection_type(int c)
 {
-	return c && strchr("0VRSTPA1XD23456EFCQBHJGLrsd78", c) != NULL;
+	return in_set(c, "0VRSTPA1XD23456EFCQBHJGLrsd78");
 }
 
 int isbt_product_check(const char *p, size_t n, int offset,
@@ -404,7 +429,7 @@ int isbt_product_check(const char *p, size_t n, int offset,
 		if (!is_upper((unsigned char)p[i]) && !is_digit((unsigned char)p[i]))
 			return fail(e, "DS003", offset + i + 1,
 				    "not a product description character (A-Z, 0-9)");
-	if (strchr("MNRTVW", p[0])) {
+	if (in_set(p[0], "MNRTVW")) {
 		for (int i = 5; i < 8; i++)
 			if (!is_digit((unsigned char)p[i]))
 				return fail(e, "DS003", offset + i + 1,
@@ -483,7 +508,7 @@ static int scan_din(const char *s, size_t avail, int pos,
 		return fail(e, "DS001", de.pos, de.why);
 	memcpy(o->din, s + 1, ISBT_DIN_LEN);
 	o->din[ISBT_DIN_LEN] = 0;
-	int cs = isbt_mod37_2(o->din, ISBT_DIN_LEN);
+	int cs = isbt_din_mod37(o->din);	/* checked above */
 	o->k = isbt_value_char(cs);
 	o->flags[0] = s[14];
 	o->flags[1] = s[15];

@@ -42,6 +42,9 @@ int isbt_mod37_2(const char *s, size_t n);
  * (position relative to din, plus `offset`).
  */
 int isbt_din_check(const char *din, size_t n, int offset, struct isbt_err *e);
+/* isbt_mod37_2 of a DIN that passed isbt_din_check, without looking at
+ * what kind each character is. */
+int isbt_din_mod37(const char *din);
 /* The keyboard check character K of a valid 13-character DIN (0 when the
  * DIN is invalid). */
 char isbt_din_k(const char *din);

@@ -129,12 +129,25 @@ struct zpl {
 	char own[LABEL_MAX];
 };
 
+/* inline: some twenty pieces a label, most under 32 bytes, where a call
+ * to memcpy costs more than the copy */
 static inline void app_n(struct zpl *z, const char *s, size_t k)
 {
-	if (z->n + k < z->cap) {
-		memcpy(z->b + z->n, s, k);
-		z->n += k;
+	if (z->n + k >= z->cap)
+		return;
+	char *d = z->b + z->n;
+	if (k >= 8 && k <= 32) {	/* whole words, the last overlapping */
+		size_t i = 0;
+		for (; i + 8 < k; i += 8)
+			memcpy(d + i, s + i, 8);
+		memcpy(d + k - 8, s + k - 8, 8);
+	} else if (k > 32) {
+		memcpy(d, s, k);
+	} else {
+		for (size_t i = 0; i < k; i++)
+			d[i] = s[i];
 	}
+	z->n += k;
 }
 
 static inline void app(struct zpl *z, const char *s)

@@ -79,7 +79,7 @@ static int label_build(struct bb_ctx *ctx, const struct bb_unit *u,
 		return -1;
 	}
 	/* the DIN passed isbt_gen_din's check: isbt_din_k without its own */
-	l->k = isbt_value_char(isbt_mod37_2(u->din, ISBT_DIN_LEN));
+	l->k = isbt_value_char(isbt_din_mod37(u->din));
 	isbt_din_text(u->din, l->din_text, sizeof l->din_text);
 	isbt_gen_abo(u->abo, u->rhd, l->abo_ds, sizeof l->abo_ds);
 	if (isbt_gen_product(u->product, l->product_ds, sizeof l->product_ds) < 0) {
@@ -171,9 +171,14 @@ static int time_field(const char *v, char out[static 17], const char **why,
 /* The canonical spellings need no regular expression. */
 static int canonical_group(const char *abo, const char *rhd)
 {
-	return (!strcmp(abo, "O") || !strcmp(abo, "A") || !strcmp(abo, "B") ||
-		!strcmp(abo, "AB")) &&
-	       (!strcmp(rhd, "pos") || !strcmp(rhd, "neg"));
+	/* O, A, B or AB; pos or neg (by character: every label asks) */
+	int abo_ok = abo[0] == 'O' ? !abo[1] :
+		     abo[0] == 'A' ? !abo[1] || (abo[1] == 'B' && !abo[2]) :
+		     abo[0] == 'B' && !abo[1];
+	int rhd_ok = (rhd[0] == 'p' && rhd[1] == 'o' && rhd[2] == 's' &&
+		      !rhd[3]) ||
+		     (rhd[0] == 'n' && rhd[1] == 'e' && rhd[2] == 'g' && !rhd[3]);
+	return abo_ok && rhd_ok;
 }
 
 /* The times a record's unit came with, parsed (have_*: whether). */
@@ -203,7 +208,7 @@ static int print_unit(struct bb_ctx *ctx, struct bb_reader *r,
 	int rc;
 
 	ut->have_exp = ut->have_col = 0;
-	memset(u, 0, sizeof *u);
+	bb_unit_clear(u);
 	if (ul_unit_key(ctx, r, rec, bb_col(rec, UC_DIN),
 			bb_col(rec, UC_PRODUCT), u->din, u->product) < 0)
 		return 0;

@@ -176,6 +176,23 @@ static void test_dates(void)
 	T_OK(isbt_scan("=*026001", 8, &s, &e) == 0, "DS006 first day");
 	T_INTEQ(s.collection.month, 1);
 	T_INTEQ(s.collection.day, 1);
+	/* the DIN-only MOD 37-2 against the general one */
+	unsigned long seed = 12345;
+	int same = 0;
+	for (int i = 0; i < 20000; i++) {
+		static const char fin[] = "ABCDEFGHIJKLMNPQRSTUVWXYZ1234567890";
+		char din[ISBT_DIN_LEN + 1];
+		for (int j = 0; j < ISBT_DIN_LEN; j++) {
+			seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+			unsigned v = (unsigned)(seed >> 33);
+			din[j] = j == 0 ? fin[v % 34] : j < 3 ? fin[v % 35]
+							   : (char)('0' + v % 10);
+		}
+		din[ISBT_DIN_LEN] = 0;
+		same += isbt_din_check(din, ISBT_DIN_LEN, 0, NULL) == 0 &&
+			isbt_din_mod37(din) == isbt_mod37_2(din, ISBT_DIN_LEN);
+	}
+	T_INTEQ(same, 20000);
 	/* every day of every year 2000-2103 (leap and common years, the
 	 * common year 2100) against the calendar arithmetic of time.c */
 	int agree = 0, days = 0;
