@@ -117,6 +117,28 @@ int isbt_din_mod37(const char *din)
 	return (int)((38 - sum % 37) % 37);
 }
 
+/* isbt_din_check and isbt_din_mod37 in one pass over a DIN's 13
+ * characters: the checksum, or -1 with *e set. */
+static int din_check_mod37(const char *din, int offset, struct isbt_err *e)
+{
+	unsigned long sum = 0;
+	for (int i = 0; i < 3; i++) {
+		unsigned c = (unsigned char)din[i];
+		if (!(is_fin_alpha((int)c) ||
+		      (c >= (i ? '0' : '1') && c <= '9')))
+			return isbt_din_check(din, ISBT_DIN_LEN, offset, e);
+		sum += (c - '0' - 7u * (c >= 'A')) * pow2_mod37[13 - i];
+	}
+	for (int i = 3; i < ISBT_DIN_LEN; i++) {
+		unsigned v = (unsigned char)din[i] - (unsigned)'0';
+		if (v > 9)
+			return isbt_din_check(din, ISBT_DIN_LEN, offset, e);
+		sum += v * pow2_mod37[13 - i];
+	}
+	unsigned r = 38 - (unsigned)(sum % 37);
+	return (int)(r >= 37 ? r - 37 : r);
+}
+
 char isbt_din_k(const char *din)
 {
 	if (strnlen(din, ISBT_DIN_LEN + 1) != ISBT_DIN_LEN ||
@@ -476,6 +498,16 @@ static const struct di dis[] = {
 	{ '=', '+', ISBT_DS023, "DS023", 5 },
 	{ '=', ',', ISBT_DS032, "DS032", 6 },
 };
+/* dis[] by the identifier's second character, 1-based (0: none), one
+ * table for '=' and one for '&': a lookup instead of a search */
+static const unsigned char dis_eq[128] = {
+	['%'] = 1, ['<'] = 2, ['>'] = 3, ['*'] = 5, ['}'] = 7, ['\\'] = 10,
+	[')'] = 13, ['+'] = 15, [','] = 16,
+};
+static const unsigned char dis_amp[128] = {
+	['>'] = 4, ['*'] = 6, ['}'] = 8, ['('] = 9, ['\\'] = 11, ['{'] = 12,
+	[')'] = 14,
+};
 
 static int all_digits(const char *s, int n, const char *ds, int pos,
 		      struct isbt_err *e)
@@ -504,11 +536,11 @@ static int scan_din(const char *s, size_t avail, int pos,
 		return fail(e, "DS001", pos + (int)avail,
 			    "too short: =DIN and 2 flag characters are 16");
 	struct isbt_err de;
-	if (isbt_din_check(s + 1, ISBT_DIN_LEN, pos, &de) < 0)
+	int cs = din_check_mod37(s + 1, pos, &de);
+	if (cs < 0)
 		return fail(e, "DS001", de.pos, de.why);
 	memcpy(o->din, s + 1, ISBT_DIN_LEN);
 	o->din[ISBT_DIN_LEN] = 0;
-	int cs = isbt_din_mod37(o->din);	/* checked above */
 	o->k = isbt_value_char(cs);
 	o->flags[0] = s[14];
 	o->flags[1] = s[15];
@@ -541,11 +573,11 @@ static int scan_one(const char *s, size_t avail, int pos,
 		return scan_din(s, avail, pos, o, e);
 	}
 	const struct di *d = NULL;
-	for (size_t i = 0; i < sizeof dis / sizeof dis[0]; i++)
-		if (dis[i].c0 == s[0] && dis[i].c1 == s[1]) {
-			d = &dis[i];
-			break;
-		}
+	unsigned c1 = (unsigned char)s[1];
+	int k = c1 >= 128 ? 0 : s[0] == '=' ? dis_eq[c1] :
+		s[0] == '&' ? dis_amp[c1] : 0;
+	if (k)
+		d = &dis[k - 1];
 	if (!d)
 		return fail(e, "scan", pos, "unknown data identifier");
 	*got = d->ds;

@@ -13,16 +13,21 @@ static const char *const scan_cols[] = {
 };
 #define NSCAN 13
 
-static void put2(char *p, int v)
+/* v (0-99) as two digits, from a table of the hundred pairs */
+static inline void put2(char *p, int v)
 {
-	p[0] = (char)('0' + v / 10 % 10);
-	p[1] = (char)('0' + v % 10);
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324"
+		"25262728293031323334353637383940414243444546474849"
+		"50515253545556575859606162636465666768697071727374"
+		"75767778798081828384858687888990919293949596979899";
+	memcpy(p, pairs + 2 * (v % 100), 2);
 }
 
 /* "YYYY-MM-DD HH:MM" by hand: snprintf per field was a tenth of the time
  * of a million-code check.  No time in the structure: the day ends at
  * 23:59. */
-static void fmt_date(const struct isbt_date *d, char *out, size_t n)
+static inline void fmt_date(const struct isbt_date *d, char *out, size_t n)
 {
 	if (!d->year || n < 17) {
 		out[0] = 0;
@@ -69,8 +74,8 @@ static int check_code(struct bb_writer *w, const char *code, size_t n)
 	} else {
 		s = none;
 		ok = isbt_din_parse(code, s.din, NULL, &e) == 0;
-		if (ok)
-			k[0] = isbt_din_k(s.din);
+		if (ok)		/* a checked DIN */
+			k[0] = isbt_value_char(isbt_din_mod37(s.din));
 	}
 	if (!ok) {
 		isbt_err_fmt(&e, err, sizeof err);

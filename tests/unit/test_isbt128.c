@@ -176,6 +176,34 @@ static void test_dates(void)
 	T_OK(isbt_scan("=*026001", 8, &s, &e) == 0, "DS006 first day");
 	T_INTEQ(s.collection.month, 1);
 	T_INTEQ(s.collection.day, 1);
+	/* every data identifier is known by its table entry, no other one */
+	static const char *const known[] = {
+		"=%DS002", "=<DS003", "=>DS004", "&>DS005", "=*DS006",
+		"&*DS007", "=}DS008", "&}DS009", "&(DS010", "=\\DS012",
+		"&\\DS013", "&{DS014", "=)DS017", "&)DS018", "=+DS023",
+		"=,DS032",
+	};
+	int right = 0, unknown = 0;
+	for (int c0 = 0; c0 < 2; c0++)
+		for (int c1 = 1; c1 < 256; c1++) {
+			char di[3] = { c0 ? '&' : '=', (char)c1, 0 };
+			if (c0 == 0 && ((c1 >= '0' && c1 <= '9') ||
+					(c1 >= 'A' && c1 <= 'Z')))
+				continue;	/* a DIN (DS001) */
+			const char *want = NULL;
+			for (size_t k = 0; k < sizeof known / sizeof *known; k++)
+				if (!strncmp(known[k], di, 2))
+					want = known[k] + 2;
+			isbt_scan(di, 2, &s, &e);
+			if (want)
+				right += !strcmp(e.ds, want) &&
+					 strstr(e.why, "too short") != NULL;
+			else
+				unknown += !strcmp(e.why,
+						   "unknown data identifier");
+		}
+	T_INTEQ(right, 16);
+	T_INTEQ(unknown, 2 * 255 - 36 - 16);
 	/* the DIN-only MOD 37-2 against the general one */
 	unsigned long seed = 12345;
 	int same = 0;
