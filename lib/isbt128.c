@@ -434,7 +434,16 @@ static inline int in_set(int c, const char *set)
 
 static int is_collection_type(int c)
 {
-	return in_set(c, "0VRSTPA1XD23456EFCQBHJGLrsd78");
+	/* "0VRSTPA1XD23456EFCQBHJGLrsd78" as a table */
+	static const unsigned char coll[128] = {
+		['0'] = 1, ['V'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1,
+		['P'] = 1, ['A'] = 1, ['1'] = 1, ['X'] = 1, ['D'] = 1,
+		['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,
+		['E'] = 1, ['F'] = 1, ['C'] = 1, ['Q'] = 1, ['B'] = 1,
+		['H'] = 1, ['J'] = 1, ['G'] = 1, ['L'] = 1, ['r'] = 1,
+		['s'] = 1, ['d'] = 1, ['7'] = 1, ['8'] = 1,
+	};
+	return c > 0 && c < 128 && coll[c];
 }
 
 int isbt_product_check(const char *p, size_t n, int offset,

@@ -313,6 +313,17 @@ static void test_product_scan(void)
 	T_OK(isbt_scan("=<T1295003", 10, &s, &e) == 0, "tissue 003");
 	T_OK(isbt_scan("=<E1234V0", 9, &s, &e) < 0, "short product");
 	T_OK(isbt_scan("=<E1234Z00", 10, &s, &e) < 0, "bad collection type");
+	/* exactly the collection types of the reference's table */
+	int types = 0, listed = 0;
+	for (int c = 1; c < 256; c++) {
+		char pc[9] = "E1234V00";
+		pc[5] = (char)c;
+		int ok = isbt_product_check(pc, 8, 0, NULL) == 0;
+		types += ok;
+		listed += ok && strchr("0VRSTPA1XD23456EFCQBHJGLrsd78", c);
+	}
+	T_INTEQ(types, 29);
+	T_INTEQ(listed, 29);
 	T_INTEQ(e.pos, 8);
 	T_OK(isbt_scan("=<E1234Va0", 10, &s, &e) < 0, "bad division");
 	T_INTEQ(e.pos, 9);
