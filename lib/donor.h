@@ -53,6 +53,12 @@ struct donor_hist {
 	struct elig_donor d;		/* points into the arrays above */
 	int no_deferrals;	/* set by a batch that found the deferrals
 				 * table empty and adds none: skip it */
+	/* what donor_hist_load() keeps between donors (same rules):
+	 * the history window of the last day asked for, and the age
+	 * above which the repeat flag matters */
+	const struct elig_rules *memo_rules;
+	bb_time memo_day, memo_start;
+	int repeat_age;		/* INT_MAX: never */
 };
 void donor_hist_init(struct donor_hist *h);
 void donor_hist_free(struct donor_hist *h);
