@@ -58,6 +58,7 @@ struct donor_hist {
 	 * above which the repeat flag matters */
 	const struct elig_rules *memo_rules;
 	bb_time memo_day, memo_start;
+	char memo_start_s[17];	/* memo_start as bound */
 	int repeat_age;		/* INT_MAX: never */
 };
 void donor_hist_init(struct donor_hist *h);

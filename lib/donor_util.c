@@ -103,21 +103,22 @@ static int repeat_age(const struct elig_rules *r)
 	return lim;
 }
 
-/* The same day as the last donor's (a batch is mostly one day or a
- * few): the window start is known. */
-static bb_time window_start(const struct elig_rules *rules, bb_time on,
-			    struct donor_hist *h)
+/* h->memo_start(_s): the history window's start for a check on `on`;
+ * the same day as the last donor's (a batch is mostly one day or a
+ * few) is known already. */
+static void window_start(const struct elig_rules *rules, bb_time on,
+			 struct donor_hist *h)
 {
 	bb_time day = elig_day_start(on);
 
 	if (h->memo_rules != rules || h->memo_day != day) {
 		h->memo_start = elig_history_start(rules, on);
+		bb_fmt_time(h->memo_start, h->memo_start_s);
 		h->memo_day = day;
 		if (h->memo_rules != rules)
 			h->repeat_age = repeat_age(rules);
 		h->memo_rules = rules;
 	}
-	return h->memo_start;
 }
 
 static bb_time parse_or_zero(const char *s)
@@ -220,15 +221,15 @@ int donor_hist_load(struct bb_ctx *ctx, const struct elig_rules *rules,
 	sqlite3_stmt *st;
 	int rc, repeat;
 	size_t n = strlen(id);
-	bb_time start;
 
 	h->ndon = h->ndef = 0;
 	if (n >= sizeof h->donor_id)
 		return 0;
 	memcpy(h->donor_id, id, n + 1);
-	start = window_start(rules, on, h);
+	window_start(rules, on, h);
+	/* the window start as text formatted once per day, bound in place */
 	if (!(st = bb_sql(ctx, h->no_deferrals ? SQL_DONOR_NODEF : SQL_DONOR,
-			  "st", id, start)))
+			  "ss", id, h->memo_start_s)))
 		return -1;
 	rc = bb_step(ctx, st);
 	if (rc != SQLITE_ROW) {
@@ -252,7 +253,7 @@ int donor_hist_load(struct bb_ctx *ctx, const struct elig_rules *rules,
 	repeat = 0;
 	if (h->repeat_age != INT_MAX &&
 	    bb_age_years(h->birth, on) > h->repeat_age) {
-		if (!(st = bb_sql(ctx, SQL_REPEAT, "st", id, start)))
+		if (!(st = bb_sql(ctx, SQL_REPEAT, "ss", id, h->memo_start_s)))
 			return -1;
 		rc = bb_step(ctx, st);
 		repeat = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
