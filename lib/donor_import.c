@@ -199,6 +199,16 @@ static int warn_duplicate(struct bb_ctx *ctx, struct import_state *s,
 	return rc < 0 ? BB_ESYS : BB_OK;
 }
 
+/* A date as stored: bb_fmt_date() of what bb_parse_date() made of `in`,
+ * which is `in` itself when it is written YYYY-MM-DD already. */
+static void canon_date(const char *in, bb_time t, char out[static 11])
+{
+	if (strlen(in) == 10 && in[4] == '-' && in[7] == '-')
+		memcpy(out, in, 11);
+	else
+		bb_fmt_date(t, out);
+}
+
 static int import_row(struct bb_ctx *ctx, struct bb_reader *r,
 		      struct bb_rec *rec, void *arg)
 {
@@ -268,9 +278,12 @@ static int import_row(struct bb_ctx *ctx, struct bb_reader *r,
 	if (*reg_in) {
 		if (bb_parse_date(reg_in, &treg, &why) < 0)
 			return reject(ctx, r, rec, "registered", why, reg_in);
-		bb_fmt_date(treg, registered);
+		canon_date(reg_in, treg, registered);
 	}
-	bb_fmt_date(tb, birth);
+	if (*birth_in)
+		canon_date(birth_in, tb, birth);
+	else
+		bb_fmt_date(tb, birth);
 
 	const char sx[2] = { sex, 0 };
 	const char *name = bb_get(r, rec, "name"), *region = bb_get(r, rec, "region");
