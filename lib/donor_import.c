@@ -50,7 +50,8 @@ static const char SQL_DUP_NEW[] =
  * birth date, sex) it wrote: a key not among them cannot be another
  * donor's, and only a hit (or a hash collision) asks the database.  Off
  * after an update (its name may be the stored one, unknown here) and
- * beyond SEEN_MAX keys (memory stays flat): the database answers then.
+ * beyond SEEN_MAX keys (memory stays bounded): the database answers
+ * then.
  */
 #define SEEN_MAX (1u << 19)
 struct seen_keys {
@@ -79,30 +80,14 @@ static uint64_t key_hash(const char *name, const char *birth, const char *sex)
 	return h ? h : 1;
 }
 
-/* Add h; 1 when it was there already. */
+/* Add h; 1 when it was there already (or the table is full: ask). */
 static int seen_add(struct seen_keys *k, uint64_t h)
 {
 	size_t i;
 
-	if (k->n + 1 > k->cap / 2) {
-		size_t cap = k->cap ? k->cap * 2 : 4096;
-		uint64_t *old = k->h;
-
-		if (k->n + 1 > SEEN_MAX) {
-			k->on = 0;
-			return 1;
-		}
-		k->h = bb_xmalloc(cap * sizeof *k->h);
-		memset(k->h, 0, cap * sizeof *k->h);
-		for (size_t j = 0; j < k->cap; j++)
-			if (old[j])
-				for (i = old[j] & (cap - 1); ; i = (i + 1) & (cap - 1))
-					if (!k->h[i]) {
-						k->h[i] = old[j];
-						break;
-					}
-		free(old);
-		k->cap = cap;
+	if (k->n + 1 > SEEN_MAX) {
+		k->on = 0;
+		return 1;
 	}
 	for (i = h & (k->cap - 1); k->h[i]; i = (i + 1) & (k->cap - 1))
 		if (k->h[i] == h)
@@ -124,6 +109,15 @@ static int seen_start(struct bb_ctx *ctx, struct seen_keys *k)
 	rc = bb_step(ctx, st);
 	sqlite3_reset(st);
 	k->on = rc == SQLITE_DONE;
+	/* the whole table at once (8 MB, at most half full): growing it
+	 * with the batch made memory grow from 100 k rows to 1 M; its
+	 * pages are touched as keys land, all of them within a few
+	 * thousand rows.  Without the memory the database answers. */
+	if (k->on) {
+		k->cap = 2 * (size_t)SEEN_MAX;
+		if (!(k->h = calloc(k->cap, sizeof *k->h)))
+			k->on = 0;
+	}
 	return rc < 0 ? BB_ESYS : BB_OK;
 }
 
