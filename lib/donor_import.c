@@ -51,12 +51,13 @@ static const char SQL_DUP_NEW[] =
  * donor's, and only a hit (or a hash collision) asks the database.  Off
  * after an update (its name may be the stored one, unknown here) and
  * beyond SEEN_MAX keys (memory stays bounded): the database answers
- * then.
+ * then.  A slot keeps 32 bits of the hash (the other half picks the
+ * slot): twice the keys in the same 8 MB; a rare false hit only asks.
  */
-#define SEEN_MAX (1u << 19)
+#define SEEN_MAX (1u << 20)
 struct seen_keys {
 	int on;
-	uint64_t *h;		/* open addressing, 0 = free */
+	uint32_t *h;		/* open addressing, 0 = free */
 	size_t n, cap;
 };
 
@@ -83,6 +84,7 @@ static uint64_t key_hash(const char *name, const char *birth, const char *sex)
 /* Add h; 1 when it was there already (or the table is full: ask). */
 static int seen_add(struct seen_keys *k, uint64_t h)
 {
+	uint32_t f = (uint32_t)(h >> 32) ? (uint32_t)(h >> 32) : 1;
 	size_t i;
 
 	if (k->n + 1 > SEEN_MAX) {
@@ -90,9 +92,9 @@ static int seen_add(struct seen_keys *k, uint64_t h)
 		return 1;
 	}
 	for (i = h & (k->cap - 1); k->h[i]; i = (i + 1) & (k->cap - 1))
-		if (k->h[i] == h)
+		if (k->h[i] == f)
 			return 1;
-	k->h[i] = h;
+	k->h[i] = f;
 	k->n++;
 	return 0;
 }
