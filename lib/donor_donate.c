@@ -44,7 +44,8 @@ static const char SQL_DONOR_EXISTS[] =
  * probe of donors that SQLite would repeat for each INSERT into donations
  * and refusals (their only parent) then cannot fail: leave it out (about
  * a tenth of a donation's cost).  Must be set outside a transaction;
- * --no-check keeps the database's check ("unknown donor").
+ * the connection ends with the run.  --no-check keeps the database's
+ * check ("unknown donor").
  */
 static const char SQL_FK_OFF[] = "PRAGMA foreign_keys = OFF";
 
