@@ -32,9 +32,10 @@ int donor_each_record(struct bb_ctx *ctx, int argc, char **argv, int first,
 /* A batch touches pages of every index in turn: with SQLite's default
  * 2 MB page cache a 100 k-row batch spills pages to the WAL and reads
  * them back again and again.  A bigger cache for the batch's connection,
- * but one that a 100 k-row batch already fills (about 24 MB resident for
- * 100 k rows and for 1 M), so memory does not grow with the input;
- * 32 MB was 2-8% faster at 1 M rows but grew from 30 to 44 MB. */
+ * but one that a 100 k-row batch already fills, so memory does not grow
+ * with the input (donate 23 MB resident, import 32 MB with its same-person
+ * table, at 100 k rows and at 1 M); 32 MB was 2-8% faster at 1 M rows
+ * but grew from 30 to 44 MB. */
 #define DONOR_BATCH_CACHE "PRAGMA cache_size = -16384"
 /* The exit status at the end of a write batch: commits (or rolls back on
  * --dry-run/--strict stop) and maps rejected rows to BB_EROWS. */
