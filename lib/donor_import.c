@@ -50,12 +50,14 @@ static const char SQL_DUP_NEW[] =
  * birth date, sex) it wrote: a key not among them cannot be another
  * donor's, and only a hit (or a hash collision) asks the database.  Off
  * after an update (its name may be the stored one, unknown here) and
- * beyond SEEN_MAX keys (memory stays flat): the database answers then.
+ * beyond SEEN_MAX keys (memory stays bounded): the database answers
+ * then.  A slot keeps 32 bits of the hash (the other half picks the
+ * slot): twice the keys in the same 8 MB; a rare false hit only asks.
  */
-#define SEEN_MAX (1u << 19)
+#define SEEN_MAX (1u << 20)
 struct seen_keys {
 	int on;
-	uint64_t *h;		/* open addressing, 0 = free */
+	uint32_t *h;		/* open addressing, 0 = free */
 	size_t n, cap;
 };
 
@@ -79,35 +81,20 @@ static uint64_t key_hash(const char *name, const char *birth, const char *sex)
 	return h ? h : 1;
 }
 
-/* Add h; 1 when it was there already. */
+/* Add h; 1 when it was there already (or the table is full: ask). */
 static int seen_add(struct seen_keys *k, uint64_t h)
 {
+	uint32_t f = (uint32_t)(h >> 32) ? (uint32_t)(h >> 32) : 1;
 	size_t i;
 
-	if (k->n + 1 > k->cap / 2) {
-		size_t cap = k->cap ? k->cap * 2 : 4096;
-		uint64_t *old = k->h;
-
-		if (k->n + 1 > SEEN_MAX) {
-			k->on = 0;
-			return 1;
-		}
-		k->h = bb_xmalloc(cap * sizeof *k->h);
-		memset(k->h, 0, cap * sizeof *k->h);
-		for (size_t j = 0; j < k->cap; j++)
-			if (old[j])
-				for (i = old[j] & (cap - 1); ; i = (i + 1) & (cap - 1))
-					if (!k->h[i]) {
-						k->h[i] = old[j];
-						break;
-					}
-		free(old);
-		k->cap = cap;
+	if (k->n + 1 > SEEN_MAX) {
+		k->on = 0;
+		return 1;
 	}
 	for (i = h & (k->cap - 1); k->h[i]; i = (i + 1) & (k->cap - 1))
-		if (k->h[i] == h)
+		if (k->h[i] == f)
 			return 1;
-	k->h[i] = h;
+	k->h[i] = f;
 	k->n++;
 	return 0;
 }
@@ -124,6 +111,15 @@ static int seen_start(struct bb_ctx *ctx, struct seen_keys *k)
 	rc = bb_step(ctx, st);
 	sqlite3_reset(st);
 	k->on = rc == SQLITE_DONE;
+	/* the whole table at once (8 MB, at most half full): growing it
+	 * with the batch made memory grow from 100 k rows to 1 M; its
+	 * pages are touched as keys land, all of them within a few
+	 * thousand rows.  Without the memory the database answers. */
+	if (k->on) {
+		k->cap = 2 * (size_t)SEEN_MAX;
+		if (!(k->h = calloc(k->cap, sizeof *k->h)))
+			k->on = 0;
+	}
 	return rc < 0 ? BB_ESYS : BB_OK;
 }
 
@@ -199,6 +195,16 @@ static int warn_duplicate(struct bb_ctx *ctx, struct import_state *s,
 	return rc < 0 ? BB_ESYS : BB_OK;
 }
 
+/* A date as stored: bb_fmt_date() of what bb_parse_date() made of `in`,
+ * which is `in` itself when it is written YYYY-MM-DD already. */
+static void canon_date(const char *in, bb_time t, char out[static 11])
+{
+	if (strlen(in) == 10 && in[4] == '-' && in[7] == '-')
+		memcpy(out, in, 11);
+	else
+		bb_fmt_date(t, out);
+}
+
 static int import_row(struct bb_ctx *ctx, struct bb_reader *r,
 		      struct bb_rec *rec, void *arg)
 {
@@ -268,9 +274,12 @@ static int import_row(struct bb_ctx *ctx, struct bb_reader *r,
 	if (*reg_in) {
 		if (bb_parse_date(reg_in, &treg, &why) < 0)
 			return reject(ctx, r, rec, "registered", why, reg_in);
-		bb_fmt_date(treg, registered);
+		canon_date(reg_in, treg, registered);
 	}
-	bb_fmt_date(tb, birth);
+	if (*birth_in)
+		canon_date(birth_in, tb, birth);
+	else
+		bb_fmt_date(tb, birth);
 
 	const char sx[2] = { sex, 0 };
 	const char *name = bb_get(r, rec, "name"), *region = bb_get(r, rec, "region");

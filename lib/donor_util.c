@@ -2,6 +2,8 @@
  * donor_util.c - what the donor-register subcommands share: the input
  * loop, the end of a batch, and a donor's history for elig_check().
  */
+#include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,17 +89,36 @@ static const char SQL_REPEAT[] =
 
 /* elig_check() looks at the repeat flag only for a donor older than the
  * upper limit of an "age" criterion; younger than every such limit, the
- * flag cannot change a decision. */
-static int repeat_matters(const struct elig_rules *r, bb_time birth,
-			  bb_time on)
+ * flag cannot change a decision.  The lowest such limit (INT_MAX: none),
+ * worked out once per rules. */
+static int repeat_age(const struct elig_rules *r)
 {
-	int age = bb_age_years(birth, on);
+	int lim = INT_MAX;
 
 	for (int i = 0; i < r->ncrit; i++)
 		if (r->crit[i].has_max && !strcmp(r->crit[i].name, "age") &&
-		    age > r->crit[i].max)
-			return 1;
-	return 0;
+		    r->crit[i].max < lim)	/* int age > max: > floor(max) */
+			lim = r->crit[i].max < INT_MIN + 1.0 ? INT_MIN + 1
+				: (int)floor(r->crit[i].max);
+	return lim;
+}
+
+/* h->memo_start(_s): the history window's start for a check on `on`;
+ * the same day as the last donor's (a batch is mostly one day or a
+ * few) is known already. */
+static void window_start(const struct elig_rules *rules, bb_time on,
+			 struct donor_hist *h)
+{
+	bb_time day = elig_day_start(on);
+
+	if (h->memo_rules != rules || h->memo_day != day) {
+		h->memo_start = elig_history_start(rules, on);
+		bb_fmt_time(h->memo_start, h->memo_start_s);
+		h->memo_day = day;
+		if (h->memo_rules != rules)
+			h->repeat_age = repeat_age(rules);
+		h->memo_rules = rules;
+	}
 }
 
 static bb_time parse_or_zero(const char *s)
@@ -179,21 +200,36 @@ static void parse_deferrals(struct donor_hist *h, const char *list)
 	}
 }
 
+/* A stored volume as elig_check() gets it: as text read back, as the
+ * lists had it (the same rounding).  A whole number of ml (the usual)
+ * reads back as itself: no text needed. */
+static double volume(sqlite3_stmt *st, int i)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_FLOAT ||
+	    sqlite3_column_type(st, i) == SQLITE_INTEGER) {
+		double v = sqlite3_column_double(st, i);
+
+		if (v == floor(v) && fabs(v) < 1e15)
+			return v;
+	}
+	return atof(bb_col_text(st, i));
+}
+
 int donor_hist_load(struct bb_ctx *ctx, const struct elig_rules *rules,
 		    const char *id, bb_time on, struct donor_hist *h)
 {
 	sqlite3_stmt *st;
 	int rc, repeat;
 	size_t n = strlen(id);
-	bb_time start;
 
 	h->ndon = h->ndef = 0;
 	if (n >= sizeof h->donor_id)
 		return 0;
 	memcpy(h->donor_id, id, n + 1);
-	start = elig_history_start(rules, on);
+	window_start(rules, on, h);
+	/* the window start as text formatted once per day, bound in place */
 	if (!(st = bb_sql(ctx, h->no_deferrals ? SQL_DONOR_NODEF : SQL_DONOR,
-			  "st", id, start)))
+			  "ss", id, h->memo_start_s)))
 		return -1;
 	rc = bb_step(ctx, st);
 	if (rc != SQLITE_ROW) {
@@ -207,17 +243,17 @@ int donor_hist_load(struct bb_ctx *ctx, const struct elig_rules *rules,
 		if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
 			struct elig_donation *d = new_donation(h);
 			d->at = parse_or_zero(bb_col_text(st, 2));
-			snprintf(d->kind, sizeof d->kind, "%s", bb_col_text(st, 3));
-			/* as text, as the lists had it: the same rounding */
-			d->volume_ml = atof(bb_col_text(st, 4));
+			bb_copy(d->kind, sizeof d->kind, bb_col_text(st, 3));
+			d->volume_ml = volume(st, 4);
 		}
 	} while ((rc = bb_step(ctx, st)) == SQLITE_ROW);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return -1;
 	repeat = 0;
-	if (repeat_matters(rules, h->birth, on)) {
-		if (!(st = bb_sql(ctx, SQL_REPEAT, "st", id, start)))
+	if (h->repeat_age != INT_MAX &&
+	    bb_age_years(h->birth, on) > h->repeat_age) {
+		if (!(st = bb_sql(ctx, SQL_REPEAT, "ss", id, h->memo_start_s)))
 			return -1;
 		rc = bb_step(ctx, st);
 		repeat = rc == SQLITE_ROW && sqlite3_column_int(st, 0);

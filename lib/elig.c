@@ -10,6 +10,22 @@
 
 static const char *const kinds[] = { "WB", "PLT", "PLS", "DRBC", NULL };
 
+/* The criteria elig_check() looks up (the memo's last index). */
+enum { CR_AGE, CR_AGE_REPEAT, CR_WEIGHT, CR_HB, CR_SBP, CR_DBP, CR_PP,
+       CR_PULSE, CR_TEMP, CR_VOLUME, CR_N };
+static const char *const crit_names[CR_N] = {
+	"age", "age_repeat", "weight", "hb", "sbp", "dbp", "pulse_pressure",
+	"pulse", "temp", "volume",
+};
+
+static int kind_index(const char *kind)
+{
+	for (int i = 0; kinds[i]; i++)
+		if (!strcmp(kind, kinds[i]))
+			return i;
+	return -1;
+}
+
 int elig_kind_valid(const char *kind)
 {
 	for (int i = 0; kinds[i]; i++)
@@ -86,6 +102,7 @@ int elig_add_criterion(struct elig_rules *r, const char *name,
 {
 	struct elig_crit c = { 0 };
 
+	r->memo_ok = 0;		/* r->crit may move */
 	if (!*name || strlen(name) >= sizeof c.name) {
 		*why = "bad criterion name";
 		return -1;
@@ -223,7 +240,22 @@ int elig_rules_load(struct bb_ctx *ctx, struct elig_rules *r)
 	for (int i = 0; i < 4; i++)
 		if (load_table(ctx, r, sql[i], i) != BB_OK)
 			return BB_ESYS;
+	for (int k = 0; k < 4; k++)
+		for (int x = 0; x < 2; x++)
+			for (int n = 0; n < CR_N; n++)
+				r->memo[k][x][n] = elig_crit_find(r, crit_names[n],
+						kinds[k], "MF"[x]);
+	r->memo_ok = 1;
 	return BB_OK;
+}
+
+/* elig_crit_find() of criterion n; kind_i from kind_index(). */
+static const struct elig_crit *crit_of(const struct elig_rules *r, int n,
+				       const char *kind, int kind_i, char sex)
+{
+	if (r->memo_ok && kind_i >= 0 && (sex == 'M' || sex == 'F'))
+		return r->memo[kind_i][sex == 'F'][n];
+	return elig_crit_find(r, crit_names[n], kind, sex);
 }
 
 const struct elig_crit *elig_crit_find(const struct elig_rules *r,
@@ -279,7 +311,7 @@ const struct elig_code *elig_code_find(const struct elig_rules *r,
 
 bb_time elig_history_start(const struct elig_rules *r, bb_time on)
 {
-	return bb_add_dur(bb_day_start(on), r->horizon, -1);
+	return bb_add_dur(elig_day_start(on), r->horizon, -1);
 }
 
 bb_time elig_deferral_until(const struct elig_code *c, bb_time start)
@@ -290,8 +322,8 @@ bb_time elig_deferral_until(const struct elig_code *c, bb_time start)
 		return ELIG_NEVER;
 	t = bb_add_dur(start, c->dur, 1);
 	/* deferrals end on a day boundary: round a partial day up */
-	if (bb_day_start(t) != t)
-		t = bb_day_start(t) + BB_DAY;
+	if (elig_day_start(t) != t)
+		t = elig_day_start(t) + BB_DAY;
 	return t;
 }
 
@@ -341,12 +373,12 @@ static int kind_in_list(const char *kind, const char *list)
 }
 
 static void check_age(const struct elig_rules *r, const struct elig_donor *d,
-		      const char *kind, bb_time on, int repeat,
+		      const char *kind, int ki, bb_time on, int repeat,
 		      struct elig_result *res)
 {
-	const struct elig_crit *c = elig_crit_find(r, "age", kind, d->sex);
-	const struct elig_crit *cr = elig_crit_find(r, "age_repeat", kind,
-						    d->sex);
+	const struct elig_crit *c = crit_of(r, CR_AGE, kind, ki, d->sex);
+	const struct elig_crit *cr = crit_of(r, CR_AGE_REPEAT, kind, ki,
+					     d->sex);
 	int age = bb_age_years(d->birth, on);
 
 	if (!c)
@@ -364,11 +396,12 @@ static void check_age(const struct elig_rules *r, const struct elig_donor *d,
 	}
 }
 
-static void check_value(const struct elig_rules *r, const char *name,
-			const char *kind, char sex, int have, double v,
+static void check_value(const struct elig_rules *r, int n, const char *kind,
+			int ki, char sex, int have, double v,
 			struct elig_result *res)
 {
-	const struct elig_crit *c = elig_crit_find(r, name, kind, sex);
+	const struct elig_crit *c = crit_of(r, n, kind, ki, sex);
+	const char *name = crit_names[n];
 
 	if (!c)
 		return;
@@ -385,20 +418,21 @@ static void check_value(const struct elig_rules *r, const char *name,
 }
 
 static void check_measures(const struct elig_rules *r, char sex,
-			   const char *kind, const struct elig_measure *m,
+			   const char *kind, int ki,
+			   const struct elig_measure *m,
 			   struct elig_result *res)
 {
 	unsigned h = m->have;
 
-	check_value(r, "weight", kind, sex, h & ELIG_M_WEIGHT, m->weight, res);
-	check_value(r, "hb", kind, sex, h & ELIG_M_HB, m->hb, res);
-	check_value(r, "sbp", kind, sex, h & ELIG_M_SBP, m->sbp, res);
-	check_value(r, "dbp", kind, sex, h & ELIG_M_DBP, m->dbp, res);
-	check_value(r, "pulse_pressure", kind, sex,
+	check_value(r, CR_WEIGHT, kind, ki, sex, h & ELIG_M_WEIGHT, m->weight, res);
+	check_value(r, CR_HB, kind, ki, sex, h & ELIG_M_HB, m->hb, res);
+	check_value(r, CR_SBP, kind, ki, sex, h & ELIG_M_SBP, m->sbp, res);
+	check_value(r, CR_DBP, kind, ki, sex, h & ELIG_M_DBP, m->dbp, res);
+	check_value(r, CR_PP, kind, ki, sex,
 		    (h & ELIG_M_SBP) && (h & ELIG_M_DBP), m->sbp - m->dbp, res);
-	check_value(r, "pulse", kind, sex, h & ELIG_M_PULSE, m->pulse, res);
-	check_value(r, "temp", kind, sex, h & ELIG_M_TEMP, m->temp, res);
-	check_value(r, "volume", kind, sex, h & ELIG_M_VOLUME, m->volume, res);
+	check_value(r, CR_PULSE, kind, ki, sex, h & ELIG_M_PULSE, m->pulse, res);
+	check_value(r, CR_TEMP, kind, ki, sex, h & ELIG_M_TEMP, m->temp, res);
+	check_value(r, CR_VOLUME, kind, ki, sex, h & ELIG_M_VOLUME, m->volume, res);
 }
 
 /* Intervals from the latest earlier donation of each kind, and to the
@@ -407,7 +441,7 @@ static void check_intervals(const struct elig_rules *r,
 			    const struct elig_donor *d, const char *kind,
 			    bb_time on, struct elig_result *res)
 {
-	bb_time day = bb_day_start(on);
+	bb_time day = elig_day_start(on);
 	char buf[11];
 
 	for (int k = 0; kinds[k]; k++) {
@@ -425,7 +459,7 @@ static void check_intervals(const struct elig_rules *r,
 				next = h;
 		}
 		if (last && (iv = elig_interval_find(r, kinds[k], kind))) {
-			bb_time ok = bb_add_dur(bb_day_start(last->at),
+			bb_time ok = bb_add_dur(elig_day_start(last->at),
 						iv->dur, 1);
 			if (day < ok) {
 				reason(res, "interval:%s>%s:%s:last=%s",
@@ -436,7 +470,7 @@ static void check_intervals(const struct elig_rules *r,
 		}
 		if (next && (iv = elig_interval_find(r, kind, kinds[k]))) {
 			bb_time ok = bb_add_dur(day, iv->dur, 1);
-			if (bb_day_start(next->at) < ok) {
+			if (elig_day_start(next->at) < ok) {
 				reason(res, "interval:%s>%s:%s:next=%s", kind,
 				       kinds[k], iv->text,
 				       bb_fmt_date(next->at, buf));
@@ -458,7 +492,7 @@ static void check_caps(const struct elig_rules *r, const struct elig_donor *d,
 		       const char *kind, bb_time on,
 		       const struct elig_measure *m, struct elig_result *res)
 {
-	bb_time day = bb_day_start(on);
+	bb_time day = elig_day_start(on);
 
 	for (int c = 0; c < r->ncap; c++) {
 		const struct elig_cap *cap = &r->cap[c];
@@ -474,7 +508,7 @@ static void check_caps(const struct elig_rules *r, const struct elig_donor *d,
 
 			if (h->at > on || !kind_in_list(h->kind, cap->kinds))
 				continue;
-			if (bb_add_dur(bb_day_start(h->at), cap->window, 1) <= day)
+			if (bb_add_dur(elig_day_start(h->at), cap->window, 1) <= day)
 				continue;
 			if (first < 0)
 				first = i;
@@ -491,14 +525,14 @@ static void check_caps(const struct elig_rules *r, const struct elig_donor *d,
 
 				if (h->at > on || !kind_in_list(h->kind, cap->kinds))
 					continue;
-				if (bb_add_dur(bb_day_start(h->at), cap->window, 1) <= day)
+				if (bb_add_dur(elig_day_start(h->at), cap->window, 1) <= day)
 					continue;
 				if (drop-- == 0)
 					break;
 			}
 			reason(res, "cap:%s:%s:%d", code, cap->window_text,
 			       cap->max_count);
-			wait_until(res, bb_add_dur(bb_day_start(d->hist[i].at),
+			wait_until(res, bb_add_dur(elig_day_start(d->hist[i].at),
 						   cap->window, 1));
 		}
 		if (cap->max_volume > 0 && vol > cap->max_volume) {
@@ -510,12 +544,12 @@ static void check_caps(const struct elig_rules *r, const struct elig_donor *d,
 
 				if (h->at > on || !kind_in_list(h->kind, cap->kinds))
 					continue;
-				if (bb_add_dur(bb_day_start(h->at), cap->window, 1) <= day)
+				if (bb_add_dur(elig_day_start(h->at), cap->window, 1) <= day)
 					continue;
 				vol -= h->volume_ml;
 				if (vol <= cap->max_volume) {
 					wait_until(res, bb_add_dur(
-						bb_day_start(h->at), cap->window, 1));
+						elig_day_start(h->at), cap->window, 1));
 					break;
 				}
 			}
@@ -551,21 +585,21 @@ int elig_check(const struct elig_rules *r, const struct elig_donor *d,
 	       const char *kind, bb_time on, const struct elig_measure *m,
 	       struct elig_result *res)
 {
-	int repeat = d->repeat;
+	int repeat = d->repeat, ki = kind_index(kind);
 
 	memset(res, 0, sizeof *res);
 	res->eligible = 1;
-	res->next = bb_day_start(on);
+	res->next = elig_day_start(on);
 	for (int i = 0; i < d->nhist && !repeat; i++)
 		if (d->hist[i].at < on)
 			repeat = 1;
 	check_deferrals(d, on, res);
-	check_age(r, d, kind, on, repeat, res);
+	check_age(r, d, kind, ki, on, repeat, res);
 	check_intervals(r, d, kind, on, res);
 	check_caps(r, d, kind, on, m, res);
 	if (m)
-		check_measures(r, d->sex, kind, m, res);
+		check_measures(r, d->sex, kind, ki, m, res);
 	if (res->eligible)
-		res->next = bb_day_start(on);
+		res->next = elig_day_start(on);
 	return res->eligible;
 }

@@ -20,6 +20,16 @@
 #define ELIG_NEVER ((bb_time)-1)	/* no next eligible date */
 #define ELIG_REASONS_MAX 1024
 
+/* bb_day_start() for times from 1970 to 9999 by arithmetic: bb_time
+ * counts wall-clock seconds, so whole days are BB_DAY apart and the
+ * calendar round trip gives the same value.  Other times: the library. */
+#define ELIG_FAST_TIME_MAX ((bb_time)253402300800)	/* 10000-01-01 */
+static inline bb_time elig_day_start(bb_time t)
+{
+	return t >= 0 && t < ELIG_FAST_TIME_MAX ? t - t % BB_DAY
+						: bb_day_start(t);
+}
+
 struct elig_crit {
 	char name[24];		/* age, age_repeat, weight, hb, sbp, dbp,
 				 * pulse_pressure, pulse, temp, volume */
@@ -60,6 +70,11 @@ struct elig_rules {
 	struct elig_code *code;
 	int ncode, acode;
 	struct bb_dur horizon;	/* how far back a check needs history */
+	/* elig_crit_find() of each criterion elig_check() asks for, by
+	 * kind (WB, PLT, PLS, DRBC) and sex (M, F): filled by
+	 * elig_rules_load(), dropped by elig_add_criterion() */
+	const struct elig_crit *memo[4][2][10];
+	int memo_ok;
 };
 
 struct elig_donation {
