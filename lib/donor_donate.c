@@ -239,9 +239,9 @@ static int donate_row(struct bb_ctx *ctx, struct bb_reader *r,
 	char atbuf[17];
 	int rc;
 
-	/* each field once (bb_get looks the column up by name) */
+	/* each field once, by its place in donation_cols (no look-up) */
 	for (int i = 0; i < C_N; i++)
-		v[i] = bb_get(r, rec, donation_cols[i]);
+		v[i] = bb_col(rec, i);
 	din = v[C_DIN], id = v[C_DONOR], at_in = v[C_AT];
 	kind_in = v[C_KIND], vol_in = v[C_VOL], site = v[C_SITE];
 	if (!*id)

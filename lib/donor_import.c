@@ -15,6 +15,9 @@ static const char *const donor_cols[] = {
 	"donor_id", "national_id", "name", "sex", "birth_date", "abo", "rhd",
 	"phone", "region", "registered", NULL
 };
+/* their places, for bb_col */
+enum { D_ID, D_NID, D_NAME, D_SEX, D_BIRTH, D_ABO, D_RHD, D_PHONE, D_REGION,
+       D_REGISTERED };
 static const char *const donor_required[] = {
 	"donor_id", "sex", "birth_date", NULL
 };
@@ -209,12 +212,12 @@ static int import_row(struct bb_ctx *ctx, struct bb_reader *r,
 		      struct bb_rec *rec, void *arg)
 {
 	struct import_state *s = arg;
-	const char *id = bb_get(r, rec, "donor_id");
-	const char *nid_in = bb_get(r, rec, "national_id");
-	const char *sex_in = bb_get(r, rec, "sex");
-	const char *birth_in = bb_get(r, rec, "birth_date");
-	const char *phone = bb_get(r, rec, "phone");
-	const char *reg_in = bb_get(r, rec, "registered");
+	const char *id = bb_col(rec, D_ID);
+	const char *nid_in = bb_col(rec, D_NID);
+	const char *sex_in = bb_col(rec, D_SEX);
+	const char *birth_in = bb_col(rec, D_BIRTH);
+	const char *phone = bb_col(rec, D_PHONE);
+	const char *reg_in = bb_col(rec, D_REGISTERED);
 	const char *why = "";
 	char nid[19] = "", sex = 0, nsex = 0, abo[3], rhd[4], birth[11];
 	char registered[11] = "", owner[64];
@@ -263,11 +266,11 @@ static int import_row(struct bb_ctx *ctx, struct bb_reader *r,
 	if (nid[0] && sex != nsex)
 		return reject(ctx, r, rec, "sex", "does not agree with the "
 			      "national ID", sex_in);
-	if (bb_abo_from_rec(ctx, bb_get(r, rec, "abo"), bb_get(r, rec, "rhd"),
+	if (bb_abo_from_rec(ctx, bb_col(rec, D_ABO), bb_col(rec, D_RHD),
 			    abo, rhd) < 0)
 		return reject(ctx, r, rec, "abo", "not a blood group",
-			      *bb_get(r, rec, "abo") ? bb_get(r, rec, "abo") :
-			      bb_get(r, rec, "rhd"));
+			      *bb_col(rec, D_ABO) ? bb_col(rec, D_ABO) :
+			      bb_col(rec, D_RHD));
 	if (*phone && bb_phone_check(ctx, phone))
 		return reject(ctx, r, rec, "phone", "not a phone number of "
 			      "rule_phone_patterns", phone);
@@ -282,7 +285,7 @@ static int import_row(struct bb_ctx *ctx, struct bb_reader *r,
 		bb_fmt_date(tb, birth);
 
 	const char sx[2] = { sex, 0 };
-	const char *name = bb_get(r, rec, "name"), *region = bb_get(r, rec, "region");
+	const char *name = bb_col(rec, D_NAME), *region = bb_col(rec, D_REGION);
 	sqlite3_stmt *st = bb_sql(ctx, SQL_INSERT, "ssssssssssss", id, nid,
 				  name, sx, birth, abo, rhd, phone, region,
 				  registered, s->today, s->stamp);
