@@ -674,6 +674,23 @@ static void begin_record(struct bb_reader *r)
 	r->rec_err = E_NONE;
 }
 
+/* The record begun is s[0..n) cut at each delim, field by field (each
+ * field checked on its own). */
+static void split_fields(struct bb_reader *r, const char *s, size_t n,
+			 char delim)
+{
+	for (;;) {
+		const char *t = memchr(s, delim, n);
+		size_t k = t ? (size_t)(t - s) : n;
+		field_done(r, s, k);
+		if (!t)
+			break;
+		s += k + 1;
+		n -= k + 1;
+	}
+	rec_done(r);
+}
+
 /* TSV: one line, one record, split on TAB; no quoting. */
 static void feed_tsv(struct bb_reader *r, const char *s, size_t n)
 {
@@ -684,16 +701,7 @@ static void feed_tsv(struct bb_reader *r, const char *s, size_t n)
 	if (blank_line(s, n))
 		return;
 	begin_record(r);
-	for (;;) {
-		const char *t = memchr(s, '\t', n);
-		size_t k = t ? (size_t)(t - s) : n;
-		field_done(r, s, k);
-		if (!t)
-			break;
-		s += k + 1;
-		n -= k + 1;
-	}
-	rec_done(r);
+	split_fields(r, s, n, '\t');
 }
 
 /* Is this line free of quotes and lone CRs, so splitting it on the
@@ -797,17 +805,7 @@ static void feed_plain(struct bb_reader *r, char *s, size_t n, int good)
 	begin_record(r);
 	if (n > BB_FIELD_MAX || (!good &&
 	    check_text((const unsigned char *)s, n, r->cd != (iconv_t)-1))) {
-		/* field by field, to name the one at fault */
-		for (;;) {
-			const char *t = memchr(s, r->delim, n);
-			size_t k = t ? (size_t)(t - s) : n;
-			field_done(r, s, k);
-			if (!t)
-				break;
-			s += k + 1;
-			n -= k + 1;
-		}
-		rec_done(r);
+		split_fields(r, s, n, r->delim);	/* names the bad one */
 		return;
 	}
 	/*
