@@ -145,6 +145,10 @@ int bb_main(int argc, char **argv, const char *prog,
 /* Parse "YYYY-MM-DD", "YYYY-MM-DD HH:MM[:SS]" (a 'T' is accepted) into *t.
  * A date alone means 00:00.  Returns 0, or -1 with *why set. */
 int bb_parse_time(const char *s, bb_time *t, const char **why);
+/* The same for an expiry: a date alone means the end of that day, 23:59,
+ * as ISBT 128 dates it.  A unit has expired when this time is not after
+ * the clock (bb_unit_expiry reads stored ones the same way). */
+int bb_parse_expiry(const char *s, bb_time *t, const char **why);
 int bb_parse_date(const char *s, bb_time *t, const char **why); /* date only */
 /* "YYYY-MM-DD HH:MM" (17 bytes incl. NUL) and "YYYY-MM-DD" (11). */
 char *bb_fmt_time(bb_time t, char buf[static 17]);

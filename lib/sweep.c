@@ -82,14 +82,10 @@ int sweep_actions_apply(struct bb_ctx *ctx, struct sweep_actions *a,
 bb_time sweep_expiry_time(const char *s)
 {
 	bb_time t;
-	const char *why;
 
-	if (bb_parse_time(s, &t, &why) != 0)
+	/* a date alone expires at its 23:59, as everywhere (bb_unit_expiry) */
+	if (bb_unit_expiry(s, &t) != 0)
 		return 0;	/* unreadable: treated as long expired */
-	/* A date alone: usable through that day (day 1 starts one minute
-	 * past midnight), so it has expired at the next midnight. */
-	if (strlen(s) == 10)
-		t += BB_DAY;
 	return t;
 }
 

@@ -163,6 +163,18 @@ int bb_parse_time(const char *s, bb_time *t, const char **why)
 	return 0;
 }
 
+int bb_parse_expiry(const char *s, bb_time *t, const char **why)
+{
+	const char *p = s;
+	int y, m, d;
+
+	if (bb_parse_time(s, t, why))
+		return -1;
+	if (!parse_date_part(&p, &y, &m, &d, why) && !*p)
+		*t += BB_DAY - 60;	/* a date alone: its 23:59 */
+	return 0;
+}
+
 /* Digits by hand: dates are formatted for every imported row. */
 static char *put2(char *p, int v)
 {

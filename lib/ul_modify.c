@@ -130,7 +130,7 @@ static int modify_one(struct bb_ctx *ctx, struct bb_reader *r,
 	snprintf(c.product, sizeof c.product, "%s%s", cp.code, u->product + 5);
 	if (bb_parse_time(u->collected_at, &collected, &e) < 0)
 		collected = a->at;
-	if (bb_parse_time(u->expires_at, &original, &e) < 0)
+	if (bb_unit_expiry(u->expires_at, &original) < 0)
 		original = a->at;
 	rc = ul_expiry(ctx, u->component, c.attributes, cp.additive, collected,
 		       a->at, original, &exp, why, sizeof why);
@@ -312,7 +312,7 @@ static int make_pool(struct bb_ctx *ctx, struct mod_args *a)
 		if (bb_parse_time(u->collected_at, &t, &e) == 0 &&
 		    (!collected || t < collected))
 			collected = t;
-		if (bb_parse_time(u->expires_at, &t, &e) == 0 &&
+		if (bb_unit_expiry(u->expires_at, &t) == 0 &&
 		    (!original || t < original))
 			original = t;
 	}

@@ -149,9 +149,10 @@ static int fast_time(const char *v, bb_time *t)
 }
 
 /* Checked time field into out (canonical); -1 with *why when bad.  *have
- * is set when *t is the time out says (a canonical one). */
+ * is set when *t is the time out says (a canonical one).  An expiry's
+ * date alone is its 23:59. */
 static int time_field(const char *v, char out[static 17], const char **why,
-		      bb_time *t, int *have)
+		      bb_time *t, int *have, int expiry)
 {
 	*have = 0;
 	if (fast_time(v, t)) {
@@ -159,7 +160,7 @@ static int time_field(const char *v, char out[static 17], const char **why,
 		*have = 1;
 		return 0;
 	}
-	if (bb_parse_time(v, t, why) < 0)
+	if ((expiry ? bb_parse_expiry(v, t, why) : bb_parse_time(v, t, why)) < 0)
 		return -1;
 	if (canonical_time(v))
 		memcpy(out, v, 17);
@@ -228,13 +229,14 @@ static int print_unit(struct bb_ctx *ctx, struct bb_reader *r,
 			  : "missing", NULL);
 		return 0;
 	}
-	if (time_field(v, u->expires_at, &why, &ut->exp, &ut->have_exp) < 0) {
+	if (time_field(v, u->expires_at, &why, &ut->exp, &ut->have_exp,
+		       1) < 0) {
 		bb_reject(ctx, r, rec, "expires_at", why, v);
 		return 0;
 	}
 	v = bb_col(rec, UC_COLLECTED);
 	if (*v && time_field(v, u->collected_at, &why, &ut->col,
-			      &ut->have_col) < 0)
+			      &ut->have_col, 0) < 0)
 		u->collected_at[0] = 0;
 	const char *abo = bb_col(rec, UC_ABO), *rhd = bb_col(rec, UC_RHD);
 	if (canonical_group(abo, rhd)) {

@@ -7,9 +7,10 @@
 #include "ul.h"
 
 /* Copy a time field into out as "YYYY-MM-DD HH:MM"; reject when bad. */
+/* A time field (an expiry: a date alone is its 23:59), canonical in out. */
 static int rec_time(struct bb_ctx *ctx, struct bb_reader *r,
 		    struct bb_rec *rec, const char *field, int required,
-		    char out[static 17], bb_time *t)
+		    int expiry, char out[static 17], bb_time *t)
 {
 	const char *v = bb_get(r, rec, field), *why;
 	bb_time tt;
@@ -20,7 +21,8 @@ static int rec_time(struct bb_ctx *ctx, struct bb_reader *r,
 			bb_reject(ctx, r, rec, field, "missing", NULL);
 		return required ? -1 : 0;
 	}
-	if (bb_parse_time(v, &tt, &why) < 0) {
+	if ((expiry ? bb_parse_expiry(v, &tt, &why) :
+		      bb_parse_time(v, &tt, &why)) < 0) {
 		bb_reject(ctx, r, rec, field, why, v);
 		return -1;
 	}
@@ -89,8 +91,9 @@ static int unit_from_rec(struct bb_ctx *ctx, struct bb_reader *r,
 			  bb_get(r, rec, "abo"));
 		return -1;
 	}
-	if (rec_time(ctx, r, rec, "expires_at", 1, u->expires_at, &exp) < 0 ||
-	    rec_time(ctx, r, rec, "collected_at", 0, u->collected_at, NULL) < 0 ||
+	if (rec_time(ctx, r, rec, "expires_at", 1, 1, u->expires_at, &exp) < 0 ||
+	    rec_time(ctx, r, rec, "collected_at", 0, 0, u->collected_at,
+		     NULL) < 0 ||
 	    rec_num(ctx, r, rec, "volume_ml", 5000, u->volume_ml,
 		    sizeof u->volume_ml) < 0 ||
 	    rec_num(ctx, r, rec, "units", 100, u->units, sizeof u->units) < 0)

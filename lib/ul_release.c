@@ -50,10 +50,9 @@ static int release_reasons(struct bb_ctx *ctx, const struct bb_unit *u,
 	sqlite3_stmt *st;
 	int rc, abo_req = 1, rhd_req = 1;
 	bb_time exp;
-	const char *e;
 
 	why[0] = 0;
-	if (bb_parse_time(u->expires_at, &exp, &e) == 0 && exp <= ctx->now)
+	if (bb_unit_expiry(u->expires_at, &exp) == 0 && exp <= ctx->now)
 		add_reason(why, n, "expired:%s%s%s", u->expires_at, "", "");
 	/* the latest result of each required marker decides */
 	st = bb_sql(ctx,

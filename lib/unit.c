@@ -29,11 +29,7 @@ int bb_unit_expiry(const char *s, bb_time *t)
 {
 	const char *why;
 
-	if (bb_parse_time(s, t, &why))
-		return -1;
-	if (strlen(s) == 10)	/* a date alone: to the end of that day */
-		*t += BB_DAY - 60;
-	return 0;
+	return bb_parse_expiry(s, t, &why);
 }
 
 int bb_unit_load(struct bb_ctx *ctx, const char *din, const char *product,

@@ -43,6 +43,17 @@ static void test_time(void)
 	T_OK(bb_parse_time("2026-11-22 08:00x", &t, &why) < 0, "trailing junk rejected");
 	T_OK(bb_parse_date("2026-11-22 08:00", &t, &why) < 0, "a date is only a date");
 	T_OK(bb_parse_time("", &t, &why) < 0, "empty rejected");
+	/* an expiry: a date alone is its 23:59, in every spelling of a date */
+	T_OK(bb_parse_expiry("2026-11-22", &t, &why) == 0 &&
+	     t == T("2026-11-22 23:59"), "expiry date alone: 23:59");
+	T_OK(bb_parse_expiry("2026/1/5", &t, &why) == 0 &&
+	     t == T("2026-01-05 23:59"), "expiry 2026/1/5: 23:59");
+	T_OK(bb_parse_expiry("2026-11-22 06:00", &t, &why) == 0 &&
+	     t == T("2026-11-22 06:00"), "expiry with a time: as given");
+	T_OK(bb_parse_expiry("2026-11-31", &t, &why) < 0 &&
+	     !strcmp(why, "no such day in that month"), "bad expiry: why");
+	T_OK(bb_unit_expiry("2026-11-22", &t) == 0 &&
+	     t == T("2026-11-22 23:59"), "stored expiry, date alone");
 	T_INTEQ(bb_weekday(T("2026-11-22")), 0);	/* a Sunday */
 	T_INTEQ(bb_weekday(T("1970-01-01")), 4);
 	T_INTEQ(bb_weekday(T("1969-12-31")), 3);

@@ -96,8 +96,9 @@ static void test_expiry(void)
 	bb_time t;
 	const char *why;
 
-	bb_parse_time("2026-11-22 00:00", &t, &why);
-	T_INTEQ(sweep_expiry_time("2026-11-21"), t);	/* through the day */
+	/* a date alone is its 23:59, as in crossmatch and stock-report */
+	bb_parse_time("2026-11-21 23:59", &t, &why);
+	T_INTEQ(sweep_expiry_time("2026-11-21"), t);
 	bb_parse_time("2026-11-21 23:59", &t, &why);
 	T_INTEQ(sweep_expiry_time("2026-11-21 23:59"), t);
 	T_INTEQ(sweep_expiry_time("soon"), 0);
