@@ -149,6 +149,14 @@ int bb_parse_time(const char *s, bb_time *t, const char **why);
  * as ISBT 128 dates it.  A unit has expired when this time is not after
  * the clock (bb_unit_expiry reads stored ones the same way). */
 int bb_parse_expiry(const char *s, bb_time *t, const char **why);
+/* A time field (an expiry when `expiry`) parsed into *t and written into
+ * out as "YYYY-MM-DD HH:MM"; -1 with *why when it is not a time. */
+int bb_time_text(const char *v, int expiry, char out[static 17], bb_time *t,
+		 const char **why);
+/* The same rule in SQL, for an expires_at column read as time text. */
+#define BB_SQL_EXPIRY(col) \
+	"(CASE WHEN length(" col ") = 10 THEN " col " || ' 23:59'" \
+	" ELSE " col " END)"
 int bb_parse_date(const char *s, bb_time *t, const char **why); /* date only */
 /* "YYYY-MM-DD HH:MM" (17 bytes incl. NUL) and "YYYY-MM-DD" (11). */
 char *bb_fmt_time(bb_time t, char buf[static 17]);

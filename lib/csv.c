@@ -192,22 +192,10 @@ static enum rec_err check_text(const unsigned char *s, size_t n, int enc)
 	return E_NONE;
 }
 
-/* Blanks trimmed by bb_get: ASCII space/TAB/CR/LF, NBSP, U+3000. */
-static size_t blank_len(const char *s)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	if (*u == ' ' || *u == '\t' || *u == '\r' || *u == '\n')
-		return 1;
-	if (u[0] == 0xc2 && u[1] == 0xa0)
-		return 2;
-	if (u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80)
-		return 3;
-	return 0;
-}
 
-/* Blanks at the ends of a field of n bytes: *start skipped, the new
- * length returned.  Same blanks as blank_len; checked once per field
- * when it is read, so bb_get has nothing left to do. */
+/* Blanks at the ends of a field of n bytes (ASCII space, TAB, CR, LF,
+ * U+00A0, U+3000): *start skipped, the new length returned.  Checked once
+ * per field when it is read, so bb_get has nothing left to do. */
 static size_t trim_span_slow(const char *s, size_t n, size_t *start)
 {
 	const unsigned char *u = (const unsigned char *)s;
@@ -258,31 +246,6 @@ static inline size_t trim_span(const char *s, size_t n, size_t *start)
 	return trim_span_slow(s, n, start);
 }
 
-static char *trim_blanks(char *s)
-{
-	size_t k;
-	while ((k = blank_len(s)))
-		s += k;
-	size_t n = strlen(s);
-	for (;;) {
-		/* most fields end in none of the blanks' last bytes */
-		unsigned char last = n ? (unsigned char)s[n - 1] : 0;
-		if (last != ' ' && last != '\t' && last != '\r' &&
-		    last != '\n' && last != 0xa0 && last != 0x80)
-			break;
-		if (n >= 1 && (s[n - 1] == ' ' || s[n - 1] == '\t' ||
-			       s[n - 1] == '\r' || s[n - 1] == '\n'))
-			n--;
-		else if (n >= 2 && !memcmp(s + n - 2, "\xc2\xa0", 2))
-			n -= 2;
-		else if (n >= 3 && !memcmp(s + n - 3, "\xe3\x80\x80", 3))
-			n -= 3;
-		else
-			break;
-	}
-	s[n] = 0;
-	return s;
-}
 
 /* Header name → lookup key: trimmed, ASCII lowercase, runs of blanks,
  * '-' and '.' as one '_', no leading/trailing '_'. */
@@ -1004,9 +967,8 @@ static struct bb_reader *reader_new(struct bb_ctx *ctx, const char *name,
 	r->nhdr = q->nf;
 	r->hdr = bb_xmalloc((size_t)q->nf * sizeof *r->hdr);
 	for (int i = 0; i < q->nf; i++)
-		r->hdr[i] = bb_xstrdup(trim_blanks(
-			(q->inplace ? q->inplace : r->arena) +
-			r->off[q->first + (size_t)i]));
+		r->hdr[i] = bb_xstrdup((q->inplace ? q->inplace : r->arena) +
+				       r->off[q->first + (size_t)i]);
 	r->expect_nf = q->nf;
 	return r;
 }

@@ -37,8 +37,7 @@ static const char stock_head[] =
 static const char stock_member[] =
 	"SELECT din, product_code AS pc, abo, rhd, expires_at FROM %S.units"
 	" WHERE component = ?1 AND status IN ('available', 'quarantine')"
-	" AND (CASE WHEN length(expires_at) = 10 THEN expires_at || ' 23:59'"
-	"  ELSE expires_at END) > ?2";
+	" AND " BB_SQL_EXPIRY("expires_at") " > ?2";
 static const char stock_tail[] = ") GROUP BY din, pc) GROUP BY 1, 2, 3";
 /* one file: each unit once already */
 static const char stock_head1[] =

@@ -16,10 +16,7 @@
 
 #include "stock.h"
 
-/* An expiry given as a date alone lasts to the end of that day. */
-#define EXPIRY_EXPR(col) \
-	"(CASE WHEN length(" col ") = 10 THEN " col " || ' 23:59'" \
-	" ELSE " col " END)"
+#define EXPIRY_EXPR(col) BB_SQL_EXPIRY(col)	/* a date alone: 23:59 */
 
 /* ?1 by site, ?2 now, ?3 now+24h, ?4 now+72h */
 static const char live_sql[] =

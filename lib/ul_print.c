@@ -118,57 +118,6 @@ int ul_label_build(struct bb_ctx *ctx, const struct bb_unit *u,
 	return label_build(ctx, u, flags, l, why, NULL, NULL, 1);
 }
 
-/* Already "YYYY-MM-DD HH:MM"?  Then it needs no reformatting. */
-static int canonical_time(const char *v)
-{
-#define DIG(i) ((unsigned)(v[i] - '0') <= 9)
-	return DIG(0) && DIG(1) && DIG(2) && DIG(3) && v[4] == '-' &&
-	       DIG(5) && DIG(6) && v[7] == '-' && DIG(8) && DIG(9) &&
-	       v[10] == ' ' && DIG(11) && DIG(12) && v[13] == ':' &&
-	       DIG(14) && DIG(15) && v[16] == 0;
-#undef DIG
-}
-
-/* A canonical time that bb_parse_time would take (years 1900-2200, a
- * real day and time of day), converted by hand: 1, or 0 to leave it to
- * bb_parse_time and its reasons. */
-static int fast_time(const char *v, bb_time *t)
-{
-	if (!canonical_time(v))
-		return 0;
-#define N2(i) ((v[i] - '0') * 10 + (v[i + 1] - '0'))
-	int y = N2(0) * 100 + N2(2), m = N2(5), d = N2(8), h = N2(11),
-	    mi = N2(14);
-#undef N2
-	if (y < 1900 || y > 2200 || m < 1 || m > 12 || h > 23 || mi > 59)
-		return 0;
-	if (d < 1 || d > bb_month_days(y, m))
-		return 0;
-	*t = bb_make_time(y, m, d, h, mi, 0);
-	return 1;
-}
-
-/* Checked time field into out (canonical); -1 with *why when bad.  *have
- * is set when *t is the time out says (a canonical one).  An expiry's
- * date alone is its 23:59. */
-static int time_field(const char *v, char out[static 17], const char **why,
-		      bb_time *t, int *have, int expiry)
-{
-	*have = 0;
-	if (fast_time(v, t)) {
-		memcpy(out, v, 17);
-		*have = 1;
-		return 0;
-	}
-	if ((expiry ? bb_parse_expiry(v, t, why) : bb_parse_time(v, t, why)) < 0)
-		return -1;
-	if (canonical_time(v))
-		memcpy(out, v, 17);
-	else
-		bb_fmt_time(*t, out);
-	return 0;
-}
-
 /* The canonical spellings need no regular expression. */
 static int canonical_group(const char *abo, const char *rhd)
 {
@@ -229,14 +178,15 @@ static int print_unit(struct bb_ctx *ctx, struct bb_reader *r,
 			  : "missing", NULL);
 		return 0;
 	}
-	if (time_field(v, u->expires_at, &why, &ut->exp, &ut->have_exp,
-		       1) < 0) {
+	if (bb_time_text(v, 1, u->expires_at, &ut->exp, &why) < 0) {
 		bb_reject(ctx, r, rec, "expires_at", why, v);
 		return 0;
 	}
+	ut->have_exp = 1;
 	v = bb_col(rec, UC_COLLECTED);
-	if (*v && time_field(v, u->collected_at, &why, &ut->col,
-			      &ut->have_col, 0) < 0)
+	if (*v && bb_time_text(v, 0, u->collected_at, &ut->col, &why) == 0)
+		ut->have_col = 1;
+	else
 		u->collected_at[0] = 0;
 	const char *abo = bb_col(rec, UC_ABO), *rhd = bb_col(rec, UC_RHD);
 	if (canonical_group(abo, rhd)) {

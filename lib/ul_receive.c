@@ -6,8 +6,8 @@
 
 #include "ul.h"
 
-/* Copy a time field into out as "YYYY-MM-DD HH:MM"; reject when bad. */
-/* A time field (an expiry: a date alone is its 23:59), canonical in out. */
+/* A time field (an expiry: a date alone is its 23:59) into out as
+ * "YYYY-MM-DD HH:MM"; rejected when bad. */
 static int rec_time(struct bb_ctx *ctx, struct bb_reader *r,
 		    struct bb_rec *rec, const char *field, int required,
 		    int expiry, char out[static 17], bb_time *t)
@@ -21,12 +21,10 @@ static int rec_time(struct bb_ctx *ctx, struct bb_reader *r,
 			bb_reject(ctx, r, rec, field, "missing", NULL);
 		return required ? -1 : 0;
 	}
-	if ((expiry ? bb_parse_expiry(v, &tt, &why) :
-		      bb_parse_time(v, &tt, &why)) < 0) {
+	if (bb_time_text(v, expiry, out, &tt, &why) < 0) {
 		bb_reject(ctx, r, rec, field, why, v);
 		return -1;
 	}
-	bb_fmt_time(tt, out);
 	if (t)
 		*t = tt;
 	return 0;
