@@ -63,11 +63,56 @@ static int user_version(struct bb_ctx *ctx)
 	return v;
 }
 
+static int migrate_abort(struct bb_ctx *ctx)
+{
+	sqlite3_exec(ctx->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(ctx->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+	return BB_ESYS;
+}
+
+/* Rows whose foreign key finds no parent (-1 on an error).  A file may
+ * hold some already (written with enforcement off): the migrations must
+ * only not add to them. */
+static long fk_violations(struct bb_ctx *ctx)
+{
+	sqlite3_stmt *st;
+	long n = 0;
+	int rc;
+
+	if (sqlite3_prepare_v2(ctx->db, "PRAGMA foreign_key_check", -1, &st,
+			       NULL) != SQLITE_OK)
+		return bb_db_error(ctx, "cannot check foreign keys"), -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		n++;
+	if (rc != SQLITE_DONE) {
+		bb_db_error(ctx, "cannot check foreign keys");
+		n = -1;
+	}
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* Did the migrations leave more rows without their parent than there
+ * were?  (Says so.) */
+static int keys_broken(struct bb_ctx *ctx, long before)
+{
+	long after = fk_violations(ctx);
+
+	if (after < 0)
+		return 1;
+	if (after > before)
+		bb_err(ctx, "database '%s': migrating would leave %ld rows "
+		       "without their parent row: nothing was changed",
+		       ctx->db_path, after - before);
+	return after > before;
+}
+
 /* Apply the embedded migrations above the file's version, in one
  * transaction; a concurrent opener waits on the lock and then finds the
  * work done. */
 static int migrate(struct bb_ctx *ctx, int *fresh)
 {
+	long orphans;
 	int have, want = bb_db_schema_version(), k = 0;
 	char pragma[48];
 
@@ -83,29 +128,32 @@ static int migrate(struct bb_ctx *ctx, int *fresh)
 	}
 	if (have == want)
 		return BB_OK;
-	if (bb_exec_script(ctx, "BEGIN IMMEDIATE"))
+	/* Migrations rebuild tables (create, copy, drop, rename): SQLite's
+	 * procedure runs that with foreign keys unenforced, which can only
+	 * be switched outside a transaction, and checks them all at the
+	 * end instead. */
+	if (bb_exec_script(ctx, "PRAGMA foreign_keys = OFF") ||
+	    bb_exec_script(ctx, "BEGIN IMMEDIATE"))
 		return BB_ESYS;
 	have = user_version(ctx);
 	*fresh = have == 0;
+	if ((orphans = *fresh ? 0 : fk_violations(ctx)) < 0)
+		return migrate_abort(ctx);
 	for (const struct bb_embedded *e = bb_embedded_files; e->name; e++) {
 		if (strncmp(e->name, "sql/", 4))
 			continue;
 		if (++k <= have)
 			continue;
 		bb_info(ctx, "applying migration %s", e->name);
-		if (bb_exec_script(ctx, (const char *)e->data)) {
-			sqlite3_exec(ctx->db, "ROLLBACK", NULL, NULL, NULL);
-			return BB_ESYS;
-		}
+		if (bb_exec_script(ctx, (const char *)e->data))
+			return migrate_abort(ctx);
 	}
 	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", want);
-	if (bb_exec_script(ctx, pragma) ||
+	if (bb_exec_script(ctx, pragma) || keys_broken(ctx, orphans) ||
 	    bb_rules_seed(ctx, *fresh ? ctx->profile : NULL) ||
-	    bb_exec_script(ctx, "COMMIT")) {
-		sqlite3_exec(ctx->db, "ROLLBACK", NULL, NULL, NULL);
-		return BB_ESYS;
-	}
-	return BB_OK;
+	    bb_exec_script(ctx, "COMMIT"))
+		return migrate_abort(ctx);
+	return bb_exec_script(ctx, "PRAGMA foreign_keys = ON") ? BB_ESYS : BB_OK;
 }
 
 /* Create the file ourselves so it is 0600 whatever the umask. */

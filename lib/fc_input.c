@@ -273,7 +273,8 @@ static const char collections_head[] =
 	"SELECT substr(c, 1, 10), kind, count(*) FROM"
 	" (SELECT min(c) AS c, min(kind) AS kind FROM (";
 static const char collections_member[] =
-	"SELECT coalesce(din, '%S#' || id) AS k, collected_at AS c, kind"
+	"SELECT coalesce(din, '%S#' || donor_id || '@' || collected_at) AS k,"
+	" collected_at AS c, kind"
 	" FROM %S.donations WHERE collected_at < ?1";
 static const char collections_tail[] = ") GROUP BY k) GROUP BY 1, 2";
 /* One file holds each record once: the plain count, without the sort

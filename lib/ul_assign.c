@@ -102,13 +102,12 @@ int ul_assign(struct bb_ctx *ctx, int argc, char **argv)
 	/* Collect the work first: the UPDATEs below must not run while a
 	 * SELECT over donations is open. */
 	struct todo {
-		long id;
 		char donor[64], at[17], kind[8], din[ISBT_DIN_LEN + 1];
 	} *todo = NULL;
 	size_t ntodo = 0;
-	st = bb_sql(ctx, "SELECT id, donor_id, collected_at, kind FROM donations "
+	st = bb_sql(ctx, "SELECT donor_id, collected_at, kind FROM donations "
 		    "WHERE din IS NULL AND (?1 IS NULL OR site = ?1) "
-		    "ORDER BY collected_at, id", "s", site);
+		    "ORDER BY collected_at, donor_id", "s", site);
 	if (!st)
 		rc = BB_ESYS;
 	while (rc == BB_OK && (limit < 0 || (long)ntodo < limit)) {
@@ -119,14 +118,13 @@ int ul_assign(struct bb_ctx *ctx, int argc, char **argv)
 			break;
 		}
 		todo = bb_xrealloc(todo, (ntodo + 1) * sizeof *todo);
-		todo[ntodo].id = (long)sqlite3_column_int64(st, 0);
 		todo[ntodo].din[0] = 0;
 		snprintf(todo[ntodo].donor, sizeof todo[ntodo].donor, "%s",
-			 bb_col_text(st, 1));
+			 bb_col_text(st, 0));
 		snprintf(todo[ntodo].at, sizeof todo[ntodo].at, "%s",
-			 bb_col_text(st, 2));
+			 bb_col_text(st, 1));
 		snprintf(todo[ntodo].kind, sizeof todo[ntodo].kind, "%s",
-			 bb_col_text(st, 3));
+			 bb_col_text(st, 2));
 		ntodo++;
 	}
 	if (st)
@@ -137,8 +135,8 @@ int ul_assign(struct bb_ctx *ctx, int argc, char **argv)
 		const char *why;
 		int y, mo, d, h, mi, sec;
 		if (bb_parse_time(todo[i].at, &t, &why) < 0) {
-			bb_warn(ctx, "donation %ld: collected_at '%s': %s", todo[i].id,
-				todo[i].at, why);
+			bb_warn(ctx, "donation of donor '%s': collected_at "
+				"'%s': %s", todo[i].donor, todo[i].at, why);
 			ctx->nrejected++;
 			continue;
 		}
@@ -159,8 +157,9 @@ int ul_assign(struct bb_ctx *ctx, int argc, char **argv)
 		}
 		if (rc != BB_OK)
 			break;
-		if (bb_exec(ctx, "UPDATE donations SET din = ?2 WHERE id = ?1",
-			    "is", (int64_t)todo[i].id, din) != BB_OK) {
+		if (bb_exec(ctx, "UPDATE donations SET din = ?3 WHERE "
+			    "donor_id = ?1 AND collected_at = ?2", "sss",
+			    todo[i].donor, todo[i].at, din) != BB_OK) {
 			rc = BB_ESYS;
 			break;
 		}

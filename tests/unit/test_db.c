@@ -62,6 +62,81 @@ static void test_migrate(const char *path)
 	bb_ctx_free(&ctx);
 }
 
+/* A schema-5 file with a register (rowid tables, donations.id) is
+ * rebuilt by 006 into the clustered layout with every row and value kept;
+ * a row that was an orphan before (written with enforcement off) does not
+ * stop the migration, and the rebuilt tables enforce their keys. */
+static void test_migrate_register(const char *path)
+{
+	struct bb_ctx ctx;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int k = 0;
+
+	unlink(path);
+	sqlite3_open(path, &db);
+	for (const struct bb_embedded *e = bb_embedded_files; e->name; e++)
+		if (!strncmp(e->name, "sql/", 4) && ++k <= 5)
+			sqlite3_exec(db, (const char *)e->data, NULL, NULL, NULL);
+	T_INTEQ(sqlite3_exec(db, "PRAGMA user_version = 5;"
+		"INSERT INTO rule_meta VALUES ('profile', 'cn');"
+		"INSERT INTO donors (donor_id, name, sex, birth_date, abo, rhd) "
+		"VALUES ('D1', 'Li', 'F', '1990-02-03', 'A', 'pos'),"
+		" ('D2', 'Wang', 'M', '1985-07-08', NULL, NULL);"
+		"INSERT INTO donations (id, din, donor_id, collected_at, kind, "
+		"volume_ml, site, hb_g_l, checked) VALUES "
+		"(7, 'A999926000001', 'D1', '2026-01-05 09:00', 'WB', 400, 'S1', 131.5, 1),"
+		"(9, NULL, 'D1', '2026-07-06 10:30', 'WB', 200, NULL, NULL, 0),"
+		"(12, NULL, 'D2', '2026-03-01 08:00', 'PLT', 250, 'S2', 150, 1),"
+		"(13, NULL, 'GONE', '2026-03-02 08:00', 'WB', 200, 'S2', 150, 1);"
+		"INSERT INTO deferrals (donor_id, code, start) VALUES "
+		"('D2', 'TATTOO', '2026-04-01');", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	bb_ctx_init(&ctx, "test_db");
+	ctx.db_path = path;
+	ctx.quiet = 1;
+	T_INTEQ(bb_db_open(&ctx, BB_DB_WRITE), BB_OK);
+	T_INTEQ(count(&ctx, "PRAGMA user_version"), bb_db_schema_version());
+	T_INTEQ(count(&ctx, "PRAGMA foreign_keys"), 1);
+	T_INTEQ(count(&ctx, "SELECT count(*) FROM sqlite_master WHERE name IN "
+		"('donors', 'donations') AND sql LIKE '%WITHOUT ROWID'"), 2);
+	T_INTEQ(count(&ctx, "SELECT count(*) FROM sqlite_master WHERE name IN "
+		"('donors_dup', 'donations_time', 'donors_v6', 'donations_v6')"), 2);
+	T_INTEQ(count(&ctx, "SELECT count(*) FROM donors"), 2);
+	T_INTEQ(count(&ctx, "SELECT count(*) FROM donations"), 4);
+	st = bb_sql(&ctx, "SELECT group_concat(coalesce(din, '-') || '|' || "
+		"donor_id || '|' || collected_at || '|' || kind || '|' || "
+		"volume_ml || '|' || coalesce(site, '-') || '|' || "
+		"coalesce(hb_g_l, '-') || '|' || checked, ';') FROM "
+		"(SELECT * FROM donations ORDER BY donor_id, collected_at)", "");
+	T_OK(st && bb_step(&ctx, st) == SQLITE_ROW, "donations read");
+	if (st) {
+		T_STREQ(bb_col_text(st, 0),
+			"A999926000001|D1|2026-01-05 09:00|WB|400.0|S1|131.5|1;"
+			"-|D1|2026-07-06 10:30|WB|200.0|-|-|0;"
+			"-|D2|2026-03-01 08:00|PLT|250.0|S2|150.0|1;"
+			"-|GONE|2026-03-02 08:00|WB|200.0|S2|150.0|1");
+		sqlite3_reset(st);
+	}
+	T_INTEQ(count(&ctx, "SELECT count(*) FROM donors WHERE donor_id = 'D1' "
+		"AND name = 'Li' AND abo = 'A' AND rhd = 'pos' "
+		"AND birth_date = '1990-02-03'"), 1);
+	T_INTEQ(count(&ctx, "SELECT count(*) FROM deferrals WHERE donor_id = 'D2'"), 1);
+	/* the keys hold on the rebuilt tables */
+	T_INTEQ(bb_exec(&ctx, "INSERT INTO donations (donor_id, collected_at, "
+		"kind, volume_ml) VALUES ('D1', '2026-01-05 09:00', 'WB', 200)",
+		""), BB_EROWS);
+	T_INTEQ(bb_exec(&ctx, "INSERT INTO donations (donor_id, collected_at, "
+		"kind, volume_ml) VALUES ('NOBODY', '2026-01-05 09:00', 'WB', 200)",
+		""), BB_EROWS);
+	T_INTEQ(bb_exec(&ctx, "DELETE FROM donors WHERE donor_id = 'D2'", ""),
+		BB_EROWS);
+	T_INTEQ(bb_exec(&ctx, "INSERT INTO donors (donor_id, sex, birth_date) "
+		"VALUES ('D1', 'M', '2000-01-01')", ""), BB_EROWS);
+	bb_ctx_free(&ctx);
+}
+
 static void test_statements(const char *path)
 {
 	struct bb_ctx ctx;
@@ -114,6 +189,7 @@ int main(void)
 	test_create(path);
 	test_statements(path);
 	test_migrate(path);
+	test_migrate_register(path);
 	unlink(path);
 	snprintf(path, sizeof path, "%s/t.db-wal", dir); unlink(path);
 	snprintf(path, sizeof path, "%s/t.db-shm", dir); unlink(path);
