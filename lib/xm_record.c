@@ -2,7 +2,9 @@
  * xm_record.c - crossmatch record: store serological crossmatch results
  * (saline, polybrene, IAT/gel; major and minor side) and electronic
  * crossmatches for the patients who qualify.  An incompatible result
- * releases the unit's reservation for that patient.
+ * releases the unit's reservation for that patient.  Each recorded row is
+ * printed as a crossmatch result record (canonical method, the time
+ * stored) with the unit's status after it.
  */
 #include <string.h>
 
@@ -15,9 +17,14 @@ static const char *const cols[] = {
 static const char *const required[] = {
 	"patient_id", "din", "product_code", "method", "major", NULL
 };
+static const char *const out_cols[] = {
+	"request_id", "patient_id", "din", "product_code", "method", "major",
+	"minor", "tech", "at", "status"
+};
 
 struct rec_state {
 	struct compat_rules rules;
+	struct bb_writer *w;
 	long count;
 };
 
@@ -70,7 +77,8 @@ static int check_electronic(struct bb_ctx *ctx, struct rec_state *s,
 	return 0;
 }
 
-static int release_reservation(struct bb_ctx *ctx, const struct bb_unit *u,
+/* Release the reservation; u->status follows. */
+static int release_reservation(struct bb_ctx *ctx, struct bb_unit *u,
 			       const char *ref)
 {
 	int rc = bb_unit_set_status(ctx, u->din, u->product, "reserved",
@@ -78,7 +86,29 @@ static int release_reservation(struct bb_ctx *ctx, const struct bb_unit *u,
 				    "crossmatch:incompatible", ref);
 	if (rc)
 		return rc == BB_EROWS ? BB_OK : rc;
+	bb_copy(u->status, sizeof u->status, "available");
 	return bb_unit_unreserve(ctx, u->din, u->product);
+}
+
+/* The recorded row, as stored, and the unit's status after it. */
+static void emit(struct rec_state *s, struct bb_reader *rd,
+		 struct bb_rec *rec, const char *method, bb_time at,
+		 const struct bb_unit *u)
+{
+	char t[17];
+	const char *v[10];
+
+	v[0] = bb_get(rd, rec, "request_id");
+	v[1] = bb_get(rd, rec, "patient_id");
+	v[2] = u->din;
+	v[3] = u->product;
+	v[4] = method;
+	v[5] = bb_get(rd, rec, "major");
+	v[6] = bb_get(rd, rec, "minor");
+	v[7] = bb_get(rd, rec, "tech");
+	v[8] = bb_fmt_time(at, t);
+	v[9] = u->status;
+	bb_writer_row(s->w, v);
 }
 
 static int record_row(struct bb_ctx *ctx, struct bb_reader *rd,
@@ -133,8 +163,10 @@ static int record_row(struct bb_ctx *ctx, struct bb_reader *rd,
 	    !strcmp(u.status, "reserved") && !strcmp(u.patient_id, pid)) {
 		bb_warn(ctx, "unit '%s' incompatible with patient '%s': "
 			"reservation released", din, pid);
-		return release_reservation(ctx, &u, *req ? req : pid);
+		if ((k = release_reservation(ctx, &u, *req ? req : pid)))
+			return k;
 	}
+	emit(s, rd, rec, method, at, &u);
 	return BB_OK;
 }
 
@@ -145,8 +177,8 @@ int xm_record(struct bb_ctx *ctx, int argc, char **argv)
 
 	if ((rc = xm_begin(ctx, argc, argv, NULL, &first, &s.rules)))
 		return rc < 0 ? BB_OK : rc;
-	rc = xm_each_record(ctx, argc, argv, first, cols, required,
-			    record_row, &s);
+	rc = xm_each_record_out(ctx, argc, argv, first, cols, required,
+				record_row, &s, out_cols, 10, &s.w);
 	compat_rules_free(&s.rules);
 	rc = xm_finish(ctx, rc);
 	if (rc != BB_ESYS)

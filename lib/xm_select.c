@@ -5,13 +5,18 @@
  * through the partial index units_live_group (component, abo, rhd,
  * expires_at; status IN available/reserved/quarantine), first-expiring
  * first, so the cost follows the live stock and never the history.  Each
- * unit goes through compat_check(); the acceptable ones are ranked:
+ * unit goes through compat_check(); so do the units already reserved for
+ * the request (read through units_reserved_for).  The acceptable ones are
+ * ranked:
+ *   0. units already reserved for the request (selecting again keeps them)
  *   1. emergency order of the patient's group (emergency release only)
  *   2. match: identical, compatible, emergency
  *   3. RhD rank (RhD-identical first: RhD-negative stock is kept)
  *   4. ABO rank, then the ABO preference of rule_compat
  *   5. expiry, first-expiring first
  *   6. units at --location first, then DIN.
+ * With --reserve, units reserved for the request that the new selection
+ * does not keep go back to available (event unreserve, reason reselect:...).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -45,6 +50,12 @@ struct picked {
 	size_t cap, n;
 };
 
+/* A unit reserved for the request before this selection, and why a new
+ * selection would not keep it ("" when it is acceptable). */
+struct held {
+	char din[32], product[16], why[48];
+};
+
 struct sel {
 	struct compat_rules rules;
 	struct bb_writer *w;
@@ -53,6 +64,8 @@ struct sel {
 	struct picked picked;
 	struct cand *c;
 	int nc, capc;
+	struct held *h;		/* reserved for the current request */
+	int nh, caph, nheld_ok;	/* nheld_ok: of them acceptable */
 	/* refusal codes seen while scanning, for the shortfall message */
 	char codes[16][40];
 	int code_n[16], ncodes;
@@ -128,6 +141,8 @@ static int cand_cmp(const void *a, const void *b)
 	const struct cand *x = a, *y = b;
 	int sx = x->seq ? x->seq : 99, sy = y->seq ? y->seq : 99;
 
+	if (x->held != y->held)
+		return y->held - x->held;
 	if (sx != sy)
 		return sx - sy;
 	if (x->match != y->match)
@@ -159,9 +174,8 @@ struct request {
  * (the RhD horizon, or far away). */
 static const char group_sql[] =
 	"SELECT din, product_code, expires_at, coalesce(location, ''), "
-	"coalesce(antigens, ''), coalesce(attributes, ''), status, "
-	"coalesce(reserved_for, '') FROM units "
-	"WHERE component = ?1 AND abo = ?2 AND rhd = ?3 "
+	"coalesce(antigens, ''), coalesce(attributes, ''), status "
+	"FROM units WHERE component = ?1 AND abo = ?2 AND rhd = ?3 "
 	"AND status IN ('available','reserved','quarantine') "
 	"AND expires_at >= ?4 AND expires_at <= ?5 "
 	"ORDER BY expires_at, din, product_code";
@@ -175,8 +189,92 @@ static struct cand *new_cand(struct sel *s)
 	return memset(&s->c[s->nc++], 0, sizeof *s->c);
 }
 
-/* Read one group's live stock into s->c.  Stops early (unless --all) once
- * `want` units are acceptable and the expiry moves past the last one. */
+/* An acceptable unit (res from compat_check) becomes a candidate. */
+static void add_cand(struct sel *s, const char *din, const char *prod,
+		     const char *abo, const char *rhd, const char *exp,
+		     const char *location, bb_time expires,
+		     const struct compat_result *res, int held)
+{
+	struct cand *c = new_cand(s);
+
+	bb_copy(c->din, sizeof c->din, din);
+	bb_copy(c->product, sizeof c->product, prod);
+	bb_copy(c->abo, sizeof c->abo, abo);
+	bb_copy(c->rhd, sizeof c->rhd, rhd);
+	bb_copy(c->expires_at, sizeof c->expires_at, exp);
+	bb_copy(c->location, sizeof c->location, location);
+	bb_copy(c->reasons, sizeof c->reasons, res->reasons);
+	c->expires = expires;
+	c->seq = res->seq;
+	c->match = res->match;
+	c->rhd_rank = res->rhd_rank;
+	c->abo_rank = res->abo_rank;
+	c->pref = res->pref;
+	c->held = held;
+	c->away = s->location && strcmp(s->location, c->location);
+}
+
+/* Units reserved for this request, by the index units_reserved_for. */
+static const char held_sql[] =
+	"SELECT din, product_code, component, coalesce(abo, ''), "
+	"coalesce(rhd, ''), expires_at, coalesce(location, ''), "
+	"coalesce(antigens, ''), coalesce(attributes, '') FROM units "
+	"WHERE status = 'reserved' AND reserved_for = ?1 "
+	"ORDER BY din, product_code";
+
+static struct held *new_held(struct sel *s)
+{
+	if (s->nh == s->caph) {
+		s->caph = s->caph ? s->caph * 2 : 16;
+		s->h = bb_xrealloc(s->h, (size_t)s->caph * sizeof *s->h);
+	}
+	return memset(&s->h[s->nh++], 0, sizeof *s->h);
+}
+
+/* The units already reserved for the request: the acceptable ones are
+ * candidates (ranked first), all are listed in s->h with the reason a
+ * new selection would not keep them. */
+static int scan_held(struct bb_ctx *ctx, struct sel *s,
+		     const struct request *rq)
+{
+	struct compat_query q = { ctx->now, rq->needed_by, rq->emergency };
+	sqlite3_stmt *st = bb_sql(ctx, held_sql, "s", rq->id);
+	int rc;
+
+	s->nh = s->nheld_ok = 0;
+	if (!st)
+		return BB_ESYS;
+	while ((rc = bb_step(ctx, st)) == SQLITE_ROW) {
+		const char *comp = bb_col_text(st, 2);
+		const char *exp = bb_col_text(st, 5);
+		struct compat_unit u = { comp, bb_col_text(st, 3),
+					 bb_col_text(st, 4), 0,
+					 bb_col_text(st, 7), bb_col_text(st, 8) };
+		struct compat_result res;
+		struct held *h = new_held(s);
+
+		bb_copy(h->din, sizeof h->din, bb_col_text(st, 0));
+		bb_copy(h->product, sizeof h->product, bb_col_text(st, 1));
+		if (strcmp(comp, rq->component))
+			xm_fmt(h->why, sizeof h->why, "component:%s>%s", comp,
+			       rq->component);
+		else if (bb_unit_expiry(exp, &u.expires))
+			xm_fmt(h->why, sizeof h->why, "expires_at:unreadable");
+		else if (!compat_check(&s->rules, &rq->x.p, &u, &q, &res))
+			bb_copy(h->why, sizeof h->why, res.code);
+		else {
+			add_cand(s, h->din, h->product, u.abo, u.rhd, exp,
+				 bb_col_text(st, 6), u.expires, &res, 1);
+			s->nheld_ok++;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? BB_OK : BB_ESYS;
+}
+
+/* Read one group's available stock into s->c (the units reserved for the
+ * request are scan_held's).  Stops early (unless --all) once, with those,
+ * `quantity` units are acceptable and the expiry moves past the last one. */
 static int scan_group(struct bb_ctx *ctx, struct sel *s,
 		      const struct request *rq, const char *abo,
 		      const char *rhd, int horizon_only)
@@ -185,7 +283,7 @@ static int scan_group(struct bb_ctx *ctx, struct sel *s,
 	bb_time need = rq->needed_by > ctx->now ? rq->needed_by : ctx->now;
 	char lo[11], hi[17], key[64];
 	sqlite3_stmt *st;
-	int rc, got = 0;
+	int rc, got = s->nheld_ok;
 	bb_time last = 0;
 
 	bb_fmt_date(need, lo);
@@ -202,11 +300,9 @@ static int scan_group(struct bb_ctx *ctx, struct sel *s,
 		struct compat_unit u = { rq->component, abo, rhd, 0,
 					 bb_col_text(st, 4), bb_col_text(st, 5) };
 		struct compat_result res;
-		int held = !strcmp(status, "reserved") &&
-			   !strcmp(bb_col_text(st, 7), rq->id);
 
-		if (!held && strcmp(status, "available"))
-			continue;	/* quarantined or held for another */
+		if (strcmp(status, "available"))
+			continue;	/* quarantined or reserved */
 		if (bb_unit_expiry(exp, &u.expires))
 			continue;
 		if (!s->all && got >= rq->quantity && u.expires != last) {
@@ -214,28 +310,14 @@ static int scan_group(struct bb_ctx *ctx, struct sel *s,
 			break;
 		}
 		xm_fmt(key, sizeof key, "%s\t%s", din, prod);
-		if (!held && picked_has(&s->picked, key))
+		if (picked_has(&s->picked, key))
 			continue;
 		if (!compat_check(&s->rules, &rq->x.p, &u, &q, &res)) {
 			note_code(s, res.code);
 			continue;
 		}
-		struct cand *c = new_cand(s);
-		bb_copy(c->din, sizeof c->din, din);
-		bb_copy(c->product, sizeof c->product, prod);
-		bb_copy(c->abo, sizeof c->abo, abo);
-		bb_copy(c->rhd, sizeof c->rhd, rhd);
-		bb_copy(c->expires_at, sizeof c->expires_at, exp);
-		bb_copy(c->location, sizeof c->location, bb_col_text(st, 3));
-		bb_copy(c->reasons, sizeof c->reasons, res.reasons);
-		c->expires = u.expires;
-		c->seq = res.seq;
-		c->match = res.match;
-		c->rhd_rank = res.rhd_rank;
-		c->abo_rank = res.abo_rank;
-		c->pref = res.pref;
-		c->held = held;
-		c->away = s->location && strcmp(s->location, c->location);
+		add_cand(s, din, prod, abo, rhd, exp, bb_col_text(st, 3),
+			 u.expires, &res, 0);
 		got++;
 		last = u.expires;
 	}
@@ -372,8 +454,8 @@ static const char upsert_request_sql[] =
 	"INSERT INTO requests (request_id, patient_id, component, quantity, "
 	"needed_by, priority, ward, status, created_at) "
 	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
-	"ON CONFLICT (request_id) DO UPDATE SET quantity = ?4, "
-	"needed_by = ?5, priority = ?6, ward = ?7, status = ?8";
+	"ON CONFLICT (request_id) DO UPDATE SET component = ?3, "
+	"quantity = ?4, needed_by = ?5, priority = ?6, ward = ?7, status = ?8";
 
 static const char reserve_sql[] =
 	"UPDATE units SET reserved_for = ?3, reserved_at = ?4, "
@@ -394,6 +476,49 @@ static int reserve(struct bb_ctx *ctx, const struct request *rq,
 		return rc;
 	return bb_exec(ctx, reserve_sql, "ssstS", c->din, c->product, rq->id,
 		       ctx->now, rq->patient_id);
+}
+
+/* Is the unit of h among the first n candidates (the ones chosen)? */
+static int chosen(const struct sel *s, int n, const struct held *h)
+{
+	for (int i = 0; i < n; i++)
+		if (s->c[i].held && !strcmp(s->c[i].din, h->din) &&
+		    !strcmp(s->c[i].product, h->product))
+			return 1;
+	return 0;
+}
+
+/* Units reserved for the request before that the new selection (its
+ * first n candidates) does not keep go back to available: the request
+ * was selected again with a smaller quantity, another component, or a
+ * unit is no longer acceptable.  Issued units are not reserved, so they
+ * are never touched. */
+static int release_unchosen(struct bb_ctx *ctx, const struct sel *s,
+			    const struct request *rq, int n)
+{
+	char reason[64];
+	int rc;
+
+	for (int i = 0; i < s->nh; i++) {
+		const struct held *h = &s->h[i];
+		if (chosen(s, n, h))
+			continue;
+		if (*h->why)
+			xm_fmt(reason, sizeof reason, "reselect:%s", h->why);
+		else
+			xm_fmt(reason, sizeof reason, "reselect:quantity=%ld",
+			       rq->quantity);
+		rc = bb_unit_set_status(ctx, h->din, h->product, "reserved",
+					"available", "unreserve", reason,
+					rq->id);
+		if (rc == BB_EROWS)
+			continue;	/* not reserved any more */
+		if (rc || (rc = bb_unit_unreserve(ctx, h->din, h->product)))
+			return BB_ESYS;
+		bb_warn(ctx, "request '%s': reservation of unit '%s' released "
+			"(%s)", rq->id, h->din, reason);
+	}
+	return BB_OK;
 }
 
 static int store_request(struct bb_ctx *ctx, const struct request *rq,
@@ -472,6 +597,14 @@ static int read_request(struct bb_ctx *ctx, struct sel *s,
 		return bb_reject(ctx, rd, rec, "request_id", "empty", NULL), -1;
 	if (!*rq->patient_id)
 		return bb_reject(ctx, rd, rec, "patient_id", "empty", NULL), -1;
+	found = bb_exists(ctx, "SELECT 1 FROM requests WHERE request_id = ?1 "
+			  "AND patient_id <> ?2", "ss", rq->id, rq->patient_id);
+	if (found < 0)
+		return BB_ESYS;
+	if (found)	/* its units are held for that patient */
+		return bb_reject(ctx, rd, rec, "patient_id", "the request is "
+				 "on file for another patient: give a new "
+				 "request_id", rq->patient_id), -1;
 	if (!valid_component(rq->component))
 		return bb_reject(ctx, rd, rec, "component", "want WB, RBC, PLT, "
 				 "FFP, FP or CRYO", rq->component), -1;
@@ -531,7 +664,7 @@ static int select_row(struct bb_ctx *ctx, struct bb_reader *rd,
 	s->nc = 0;
 	s->ncodes = 0;
 	s->egroups[0] = '\0';
-	if ((rc = scan_stock(ctx, s, &rq)))
+	if ((rc = scan_held(ctx, s, &rq)) || (rc = scan_stock(ctx, s, &rq)))
 		return rc;
 	if (s->nc > 1)
 		qsort(s->c, (size_t)s->nc, sizeof *s->c, cand_cmp);
@@ -554,6 +687,9 @@ static int select_row(struct bb_ctx *ctx, struct bb_reader *rd,
 		    (rc = reserve(ctx, &rq, &s->c[i])))
 			return rc == BB_EROWS ? BB_ESYS : rc;
 	}
+	if ((s->reserve || rq.emergency) &&
+	    (rc = release_unchosen(ctx, s, &rq, n)))
+		return rc;
 	if (n < rq.quantity) {
 		report_shortfall(ctx, s, &rq, n);
 		s->short_requests++;
@@ -602,6 +738,7 @@ int xm_select(struct bb_ctx *ctx, int argc, char **argv)
 	compat_rules_free(&s.rules);
 	picked_free(&s.picked);
 	free(s.c);
+	free(s.h);
 	if (rc == BB_OK && s.short_requests)
 		rc = BB_EATTN;
 	return xm_finish(ctx, rc);
