@@ -66,6 +66,17 @@ static const char *const tf_cols[] = {
 	"reaction", "severity", NULL
 };
 static const char *const tf_required[] = { "din", "product_code", NULL };
+/* printed: the transfusion record as stored after the row */
+static const char *const tf_out_cols[] = {
+	"din", "product_code", "patient_id", "request_id", "issued_at",
+	"started_at", "ended_at", "reaction", "severity", "status"
+};
+enum { TF_NOUT = sizeof tf_out_cols / sizeof tf_out_cols[0] };
+
+struct tf_state {
+	struct bb_writer *w;
+	long count;
+};
 
 static const char *const reactions[] = {
 	"none", "febrile", "allergic", "anaphylactic", "hemolytic-acute",
@@ -99,6 +110,32 @@ static int opt_time(struct bb_ctx *ctx, struct bb_reader *rd,
 	return 0;
 }
 
+/* Print transfusion `id` of unit din/prod as it now stands. */
+static int tf_emit(struct bb_ctx *ctx, struct tf_state *s, const char *din,
+		   const char *prod, long long id)
+{
+	sqlite3_stmt *st = bb_sql(ctx, "SELECT patient_id, "
+		"coalesce(request_id, ''), coalesce(issued_at, ''), "
+		"coalesce(started_at, ''), coalesce(ended_at, ''), "
+		"coalesce(reaction, ''), coalesce(severity, '') "
+		"FROM transfusions WHERE id = ?1", "i", (int64_t)id);
+	const char *v[TF_NOUT];
+	int rc;
+
+	if (!st)
+		return BB_ESYS;
+	if ((rc = bb_step(ctx, st)) == SQLITE_ROW) {
+		v[0] = din;
+		v[1] = prod;
+		for (int i = 0; i < 7; i++)
+			v[2 + i] = bb_col_text(st, i);
+		v[9] = "transfused";
+		bb_writer_row(s->w, v);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? BB_OK : BB_ESYS;
+}
+
 static int transfuse_row(struct bb_ctx *ctx, struct bb_reader *rd,
 			 struct bb_rec *rec, void *arg)
 {
@@ -111,7 +148,7 @@ static int transfuse_row(struct bb_ctx *ctx, struct bb_reader *rd,
 	struct bb_unit u;
 	struct tx t;
 	int k;
-	long *count = arg;
+	struct tf_state *s = arg;
 
 	if (opt_time(ctx, rd, rec, "started_at", &start) ||
 	    opt_time(ctx, rd, rec, "ended_at", &end))
@@ -165,14 +202,14 @@ static int transfuse_row(struct bb_ctx *ctx, struct bb_reader *rd,
 		bb_warn(ctx, "transfusion reaction '%s' (%s) to unit '%s' in "
 			"patient '%s': report it to haemovigilance", reaction,
 			severity, din, t.patient_id);
-	(*count)++;
-	return BB_OK;
+	s->count++;
+	return tf_emit(ctx, s, din, prod, t.id);
 }
 
 int xm_transfuse(struct bb_ctx *ctx, int argc, char **argv)
 {
+	struct tf_state s = { 0 };
 	int first, rc;
-	long count = 0;
 
 	rc = bb_args(ctx, argc, argv, NULL, &first);
 	if (rc < 0)
@@ -181,12 +218,12 @@ int xm_transfuse(struct bb_ctx *ctx, int argc, char **argv)
 		return rc;
 	if (bb_db_open(ctx, BB_DB_WRITE))
 		return BB_ESYS;
-	rc = xm_each_record(ctx, argc, argv, first, tf_cols, tf_required,
-			    transfuse_row, &count);
+	rc = xm_each_record_out(ctx, argc, argv, first, tf_cols, tf_required,
+				transfuse_row, &s, tf_out_cols, TF_NOUT, &s.w);
 	rc = xm_finish(ctx, rc);
 	if (rc != BB_ESYS)
-		bb_info(ctx, "%ld transfusion%s recorded", count,
-			count == 1 ? "" : "s");
+		bb_info(ctx, "%ld transfusion%s recorded", s.count,
+			s.count == 1 ? "" : "s");
 	return rc;
 }
 
