@@ -8,19 +8,18 @@
 #include "xm.h"
 
 /* The open transfusion record of an issued unit: id, patient, issued_at,
- * started_at.  1 found. */
+ * started_at (0: not started).  1 found. */
 struct tx {
 	long long id;
 	char patient_id[64], request_id[64];
-	bb_time issued_at;
-	int started;
+	bb_time issued_at, started_at;
 };
 
 static int tx_load(struct bb_ctx *ctx, const char *din, const char *prod,
 		   struct tx *t)
 {
 	sqlite3_stmt *st = bb_sql(ctx, "SELECT id, patient_id, "
-		"coalesce(request_id, ''), issued_at, started_at IS NOT NULL "
+		"coalesce(request_id, ''), issued_at, coalesce(started_at, '') "
 		"FROM transfusions WHERE din = ?1 AND product_code = ?2 AND "
 		"returned_at IS NULL ORDER BY id DESC LIMIT 1", "ss", din, prod);
 	const char *why;
@@ -36,7 +35,8 @@ static int tx_load(struct bb_ctx *ctx, const char *din, const char *prod,
 		bb_copy(t->request_id, sizeof t->request_id, bb_col_text(st, 2));
 		if (bb_parse_time(bb_col_text(st, 3), &t->issued_at, &why))
 			t->issued_at = 0;
-		t->started = sqlite3_column_int(st, 4);
+		if (bb_parse_time(bb_col_text(st, 4), &t->started_at, &why))
+			t->started_at = 0;
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
@@ -153,11 +153,6 @@ static int transfuse_row(struct bb_ctx *ctx, struct bb_reader *rd,
 	if (opt_time(ctx, rd, rec, "started_at", &start) ||
 	    opt_time(ctx, rd, rec, "ended_at", &end))
 		return BB_OK;
-	if (!start)
-		start = ctx->now;
-	if (end && end < start)
-		return bb_reject(ctx, rd, rec, "ended_at", "before started_at",
-				 bb_get(rd, rec, "ended_at")), BB_OK;
 	if (*reaction && !in_list(reaction, reactions))
 		return bb_reject(ctx, rd, rec, "reaction", "want none, febrile, "
 				 "allergic, anaphylactic, hemolytic-acute, "
@@ -177,6 +172,12 @@ static int transfuse_row(struct bb_ctx *ctx, struct bb_reader *rd,
 				 u.status), BB_OK;
 	if ((k = rec_tx(ctx, rd, rec, din, prod, pid, &t)) <= 0)
 		return k < 0 ? BB_ESYS : BB_OK;
+	/* no start given: the one on record, else now */
+	if (!start)
+		start = t.started_at ? t.started_at : ctx->now;
+	if (end && end < (t.started_at ? t.started_at : start))
+		return bb_reject(ctx, rd, rec, "ended_at", "before started_at",
+				 bb_get(rd, rec, "ended_at")), BB_OK;
 	if (start < t.issued_at)
 		return bb_reject(ctx, rd, rec, "started_at", "before the unit "
 				 "was issued", bb_get(rd, rec, "started_at")),
@@ -279,7 +280,7 @@ static int return_row(struct bb_ctx *ctx, struct bb_reader *rd,
 				 "be returned; its status is", u.status), BB_OK;
 	if ((k = rec_tx(ctx, rd, rec, din, prod, pid, &t)) <= 0)
 		return k < 0 ? BB_ESYS : BB_OK;
-	if (t.started)
+	if (t.started_at)
 		return bb_reject(ctx, rd, rec, "din", "the transfusion has "
 				 "started: record it with 'crossmatch "
 				 "transfuse'", din), BB_OK;
