@@ -43,10 +43,10 @@ struct fc_common {
 };
 #define FC_COMMON_OPTS(c)						\
 	{ "horizon", 0, BB_ARG, &(c).horizon, NULL,			\
-	  "--horizon N       periods ahead (default 28 days or 12 weeks)" }, \
+	  "--horizon N       periods ahead (default 28 days, 12 weeks or 12 months)" }, \
 	{ "freq", 0, BB_ARG, &(c).freq, NULL,				\
-	  "--freq day|week|month daily values, 7-day sums or calendar months\n" \
-	  "                    (default day; month when the dates are monthly)" }, \
+	  "--freq F          day, week (7-day sums) or month (calendar months;\n" \
+	  "                    default: month when the dates are, else day)" }, \
 	{ "level", 0, BB_ARG, &(c).level, NULL,				\
 	  "--level L1,L2     interval levels in % (default 80,95)" },	\
 	{ "holidays", 0, BB_ARG, &(c).holidays, NULL,			\
