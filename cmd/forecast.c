@@ -4,7 +4,7 @@
 
 static const struct bb_cmd cmds[] = {
 	{ "", fc_cmd_forecast,
-	  "[--method M] [--horizon N] [--freq day|week] [--holidays CAL] [--from SRC [--db FILE]...] [--svg FILE] [FILE...]",
+	  "[--method M] [--horizon N] [--freq day|week|month] [--holidays CAL] [--from SRC [--db FILE]...] [--svg FILE] [FILE...]",
 	  "forecast lines with 80% and 95% intervals" },
 	{ "backtest", fc_cmd_backtest,
 	  "backtest [--method LIST] [--origins LIST | --folds N --step N] [--per-origin] [FILE...]",

@@ -83,7 +83,10 @@ int fc_method_parse(const char *s, enum fc_method *m);
 
 struct fc_opts {
 	enum fc_method method;
-	int period;		/* weekly season: 7 */
+	int period;		/* weekly season: 7; monthly series: 12 */
+	int no_calendar;	/* the steps are not days (months): auto never
+				 * picks the calendar model, and a series too
+				 * short for the season gets non-seasonal ETS */
 	const struct fc_cal *cal;	/* NULL: no holidays */
 	int max_train;		/* days of history used (0 = model default) */
 	double levels[2];	/* interval levels, e.g. 80 and 95 */
@@ -99,6 +102,7 @@ struct fc_result {
 };
 /*
  * Forecast h days after the last observation y[n-1] (day day0+n-1).
+ * With o->no_calendar the steps are months (day0 is not used).
  * Gaps (NAN) are filled before fitting; negative values are treated as 0.
  * Returns 0 or -1 (too short: fewer than 2 observations).
  */

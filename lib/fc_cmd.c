@@ -4,7 +4,8 @@
  * forecast: one forecast line (Appendix A: series, date, method, point,
  * lo80, hi80, lo95, hi95; model added at the end) per series and day, or
  * per 7-day block with --freq week (date = the block's first day, values
- * are sums).
+ * are sums), or per calendar month with --freq month (date = the first
+ * of the month; the steps of the data are months).
  *
  * backtest: rolling origin.  For every origin the model sees the history
  * up to that day only and forecasts the horizon; MAPE, sMAPE and MASE are
@@ -109,7 +110,7 @@ int fc_cmd_forecast(struct bb_ctx *ctx, int argc, char **argv)
 		for (int j = 0; j < np; j++) {
 			char date[11], v[5][32];
 			int day = lastday[k] + 1 + (c.weekly ? 7 * j : j);
-			fc_day_str(day, date);
+			fc_step_str(&c, day, date);
 			if (c.weekly) {
 				fmt_num(v[0], 32, r->wmean[j]);
 				fmt_lo(v[1], 32, r->wlo[0][j]);
@@ -169,7 +170,8 @@ static void bt_row(struct bb_writer *w, const char *series, const char *meth,
 	fmt_num(v[3], 32, a->npts ? 100.0 * a->in0 / a->npts : NAN);
 	fmt_num(v[4], 32, a->npts ? 100.0 * a->in1 / a->npts : NAN);
 	snprintf(v[5], 32, "%.3f", a->secs);
-	const char *row[] = { series, meth, origin, c->weekly ? "week" : "day",
+	const char *row[] = { series, meth, origin, c->weekly ? "week" :
+			      c->monthly ? "month" : "day",
 			      h, pts, v[0], v[1], v[2], v[3], v[4], v[5] };
 	bb_writer_row(w, row);
 }
@@ -201,8 +203,8 @@ static int bt_score(const struct fc_common *c, const double *y, int t,
 			h1[k] = r->whi[1][j];
 			k++;
 		}
-	} else {
-		scale = fc_scale_daily(y, t + 1, 7);
+	} else {	/* days, or months: seasonal naive of a year */
+		scale = fc_scale_daily(y, t + 1, c->monthly ? 12 : 7);
 		for (int j = 0; j < np; j++) {
 			if (!isfinite(y[t + 1 + j]))
 				continue;
@@ -306,7 +308,8 @@ int fc_cmd_backtest(struct bb_ctx *ctx, int argc, char **argv)
 		goto out_m;
 	}
 	if (step && bb_parse_int(step, 1, 3660, &nstep) < 0) {
-		rc = bb_usage_error(ctx, "--step '%s': want 1 to 3660 days", step);
+		rc = bb_usage_error(ctx, "--step '%s': want 1 to 3660 %s", step,
+				    c.monthly ? "months" : "days");
 		goto out_m;
 	}
 	if (origins && (rc = parse_origins(ctx, origins, &orig, &norig)) != BB_OK)
@@ -316,6 +319,14 @@ int fc_cmd_backtest(struct bb_ctx *ctx, int argc, char **argv)
 	if (status != BB_OK && status != BB_EROWS) {
 		rc = status;
 		goto out_m;
+	}
+	if ((rc = fc_month_methods(ctx, &c, meths, nm)) != BB_OK)
+		goto out_d;
+	if (c.monthly) {	/* origins and steps in months */
+		for (int i = 0; i < norig; i++)
+			orig[i] = fc_month_of_day(orig[i]);
+		if (!step)
+			nstep = 1;
 	}
 	const char *cols[] = { "series", "method", "origin", "freq", "horizon",
 			       "points", "mape", "smape", "mase", "cover80",
@@ -332,13 +343,14 @@ int fc_cmd_backtest(struct bb_ctx *ctx, int argc, char **argv)
 		goto out_d;
 	}
 	int H = c.weekly ? 7 * c.h : c.h;
+	int minhist = c.monthly ? 24 : 14;	/* months: two seasons */
 	for (int k = 0; k < d.ns; k++) {
 		const struct fc_ser *s = &d.s[k];
 		const double *y = s->y;
 		int *os = orig, no = norig, gen[1000];
 		if (!orig) {	/* the last nfolds origins, nstep apart */
 			no = 0;
-			for (int t = s->last - H; no < nfolds && t > s->first + 14;
+			for (int t = s->last - H; no < nfolds && t > s->first + minhist;
 			     t -= (int)nstep)
 				gen[no++] = d.day0 + t;
 			for (int i = 0; i < no / 2; i++) {
@@ -357,10 +369,10 @@ int fc_cmd_backtest(struct bb_ctx *ctx, int argc, char **argv)
 					char ds[11];
 					if (m == 0)
 						bb_warn(ctx, "series '%s': origin %s "
-							"leaves no %d days of history "
+							"leaves no %d %s of history "
 							"and %d after it; skipped",
-							s->name, fc_day_str(os[i], ds),
-							2, H);
+							s->name, fc_step_str(&c, os[i], ds),
+							2, c.monthly ? "months" : "days", H);
 					continue;
 				}
 				struct fc_result r;
@@ -384,7 +396,7 @@ int fc_cmd_backtest(struct bb_ctx *ctx, int argc, char **argv)
 					if (per_origin) {
 						char ds[11];
 						bt_row(w, s->name, fc_method_name(meths[m]),
-						       fc_day_str(os[i], ds), &c, &one);
+						       fc_step_str(&c, os[i], ds), &c, &one);
 					}
 				}
 				fc_result_free(&r);

@@ -12,7 +12,9 @@ int fc_cmd_forecast(struct bb_ctx *ctx, int argc, char **argv);
 int fc_cmd_backtest(struct bb_ctx *ctx, int argc, char **argv);
 int fc_cmd_plan(struct bb_ctx *ctx, int argc, char **argv);
 
-/* One series over the common day range of a data set; NAN = no value. */
+/* One series over the common day range of a data set; NAN = no value.
+ * With --freq month the steps are calendar months: day0 and the indexes
+ * count months (fc_month_of_day), not days. */
 struct fc_ser {
 	char name[64];
 	double *y;
@@ -32,6 +34,7 @@ struct fc_common {
 	/* parsed */
 	int h;			/* periods of freq */
 	int weekly;
+	int monthly;		/* --freq month, or monthly dates without --freq */
 	enum fc_method meth;
 	struct fc_opts fo;
 	struct fc_cal cal;
@@ -40,9 +43,10 @@ struct fc_common {
 };
 #define FC_COMMON_OPTS(c)						\
 	{ "horizon", 0, BB_ARG, &(c).horizon, NULL,			\
-	  "--horizon N       periods ahead (default 28 days or 12 weeks)" }, \
+	  "--horizon N       periods ahead (default 28 days, 12 weeks or 12 months)" }, \
 	{ "freq", 0, BB_ARG, &(c).freq, NULL,				\
-	  "--freq day|week   daily values or 7-day sums (default day)" }, \
+	  "--freq F          day, week (7-day sums) or month (calendar months;\n" \
+	  "                    default: month when the dates are, else day)" }, \
 	{ "level", 0, BB_ARG, &(c).level, NULL,				\
 	  "--level L1,L2     interval levels in % (default 80,95)" },	\
 	{ "holidays", 0, BB_ARG, &(c).holidays, NULL,			\
@@ -59,7 +63,7 @@ struct fc_common {
 	{ "series-col", 0, BB_ARG, &(c).series_col, NULL,		\
 	  "--series-col NAME input column naming the series (default series)" }, \
 	{ "train", 0, BB_ARG, &(c).train, NULL,			\
-	  "--train N         at most N days of history (default: model's)" }
+	  "--train N         at most N days (months) of history (default: model's)" }
 
 /* Parse the shared options (after bb_args).  BB_OK or BB_EUSAGE. */
 int fc_common_parse(struct bb_ctx *ctx, struct fc_common *c, int default_h);
@@ -77,6 +81,16 @@ sqlite3_stmt *fc_db_prepare(struct bb_ctx *ctx, const char *head,
 			    const char *member, const char *tail);
 /* "YYYY-MM-DD" of a day number. */
 char *fc_day_str(int day, char buf[static 11]);
+/* Calendar months as step numbers (year * 12 + month - 1) and back to
+ * the month's first day. */
+int fc_month_of_day(int day);
+int fc_month_first_day(int month);
+/* The date of step i of the data: the day, or the first of the month. */
+char *fc_step_str(const struct fc_common *c, int i, char buf[static 11]);
+/* With monthly data, --method calendar (day of week, holidays) is a
+ * usage error.  BB_OK or BB_EUSAGE. */
+int fc_month_methods(struct bb_ctx *ctx, const struct fc_common *c,
+		     const enum fc_method *meths, int nm);
 /* Chart of the series with their forecasts (fc_svg.c). */
 int fc_svg_write(struct bb_ctx *ctx, const char *path,
 		 const struct fc_data *d, const struct fc_result *r,

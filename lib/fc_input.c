@@ -20,6 +20,23 @@ static int day_of(bb_time t)
 	return (int)(t >= 0 ? t / BB_DAY : -((-t + BB_DAY - 1) / BB_DAY));
 }
 
+int fc_month_of_day(int day)
+{
+	int y, m, d;
+	bb_civil_from_days(day, &y, &m, &d);
+	return y * 12 + m - 1;
+}
+
+int fc_month_first_day(int month)
+{
+	return (int)bb_days_from_civil(month / 12, month % 12 + 1, 1);
+}
+
+char *fc_step_str(const struct fc_common *c, int i, char buf[static 11])
+{
+	return fc_day_str(c->monthly ? fc_month_first_day(i) : i, buf);
+}
+
 static int load_calendar(struct bb_ctx *ctx, struct fc_common *c)
 {
 	char err[160], path[64];
@@ -67,25 +84,48 @@ static int load_calendar(struct bb_ctx *ctx, struct fc_common *c)
 	return BB_OK;
 }
 
+/* The series is monthly (given or found): a yearly season, no holidays,
+ * the horizon in months. */
+static void month_setup(struct bb_ctx *ctx, struct fc_common *c)
+{
+	if (c->holidays && strcmp(c->holidays, "none"))
+		bb_warn(ctx, "--holidays '%s' ignored: holiday calendars are "
+			"for daily series, not monthly ones", c->holidays);
+	c->monthly = 1;
+	c->weekly = 0;
+	c->fo.period = 12;
+	c->fo.no_calendar = 1;
+	c->fo.cal = NULL;
+	if (!c->horizon)
+		c->h = 12;
+}
+
 int fc_common_parse(struct bb_ctx *ctx, struct fc_common *c, int default_h)
 {
 	long v;
 	int rc;
 
-	c->weekly = 0;
+	c->weekly = c->monthly = 0;
 	if (c->freq) {
 		if (!strcmp(c->freq, "week"))
 			c->weekly = 1;
+		else if (!strcmp(c->freq, "month"))
+			c->monthly = 1;
 		else if (strcmp(c->freq, "day"))
-			return bb_usage_error(ctx, "--freq '%s': want day or week",
-					      c->freq);
+			return bb_usage_error(ctx, "--freq '%s': want day, week or "
+					      "month", c->freq);
 	}
-	c->h = default_h ? default_h : (c->weekly ? 12 : 28);
+	if (c->monthly && c->from)
+		return bb_usage_error(ctx, "--freq month: --from %s gives daily "
+				      "counts; use --freq day or week, or give a "
+				      "file of monthly values", c->from);
+	c->h = default_h ? default_h : (c->weekly || c->monthly ? 12 : 28);
 	if (c->horizon) {
 		if (bb_parse_int(c->horizon, 1, 3660, &v) < 0)
 			return bb_usage_error(ctx, "--horizon '%s': want a number "
 					      "of %s from 1 to 3660", c->horizon,
-					      c->weekly ? "weeks" : "days");
+					      c->weekly ? "weeks" : c->monthly ?
+					      "months" : "days");
 		c->h = (int)v;
 	}
 	fc_opts_default(&c->fo);
@@ -106,9 +146,10 @@ int fc_common_parse(struct bb_ctx *ctx, struct fc_common *c, int default_h)
 		c->fo.levels[1] = b;
 	}
 	if (c->train) {
-		if (bb_parse_int(c->train, 28, 100000, &v) < 0)
+		if (bb_parse_int(c->train, c->monthly ? 13 : 28, 100000, &v) < 0)
 			return bb_usage_error(ctx, "--train '%s': want a number of "
-					      "days from 28", c->train);
+					      "%s", c->train, c->monthly ?
+					      "months from 13" : "days from 28");
 		c->fo.max_train = (int)v;
 	}
 	c->origin_day = -1;
@@ -122,9 +163,26 @@ int fc_common_parse(struct bb_ctx *ctx, struct fc_common *c, int default_h)
 	if (c->from && strcmp(c->from, "issues") && strcmp(c->from, "collections"))
 		return bb_usage_error(ctx, "--from '%s': want issues or collections",
 				      c->from);
+	if (c->monthly) {
+		month_setup(ctx, c);
+		return fc_month_methods(ctx, c, &c->meth, 1);
+	}
 	if ((rc = load_calendar(ctx, c)) != BB_OK)
 		return rc;
 	c->fo.cal = c->have_cal ? &c->cal : NULL;
+	return BB_OK;
+}
+
+int fc_month_methods(struct bb_ctx *ctx, const struct fc_common *c,
+		     const enum fc_method *meths, int nm)
+{
+	for (int i = 0; c->monthly && i < nm; i++)
+		if (meths[i] == FC_CALENDAR)
+			return bb_usage_error(ctx, "--method calendar models days "
+					      "(day of week, holidays); monthly "
+					      "series take snaive, naive, mean, "
+					      "ses, holt, damped, hw-add, hw-mul, "
+					      "ets or auto");
 	return BB_OK;
 }
 
@@ -326,6 +384,121 @@ static int load_db(struct bb_ctx *ctx, struct fc_common *c, struct fc_data *d)
 	return BB_OK;
 }
 
+/*
+ * The day of a date; a month "YYYY-MM" (its first day) with --freq month,
+ * or without --freq as the first date read, which makes the series
+ * monthly.  -1 with *why when neither.
+ */
+static int row_day(struct fc_common *c, const char *ds, int first, int *day,
+		   const char **why)
+{
+	bb_time t;
+	char buf[11];
+	const char *why2;
+
+	if (bb_parse_date(ds, &t, why) == 0) {
+		*day = day_of(t);
+		return 0;
+	}
+	if (!(c->monthly || (first && !c->freq)) || strlen(ds) != 7)
+		goto bad;
+	memcpy(buf, ds, 7);	/* YYYY-MM -> YYYY-MM-01 (or with '/') */
+	buf[7] = ds[4];
+	memcpy(buf + 8, "01", 3);
+	if (bb_parse_date(buf, &t, &why2) < 0)
+		goto bad;
+	*day = day_of(t);
+	c->monthly = 1;
+	return 0;
+bad:
+	if (c->monthly)
+		*why = "not a date or month (want YYYY-MM-DD or YYYY-MM)";
+	return -1;
+}
+
+struct sd { int ser, day; };
+
+static int sd_cmp(const void *a, const void *b)
+{
+	const struct sd *x = a, *y = b;
+	if (x->ser != y->ser)
+		return x->ser < y->ser ? -1 : 1;
+	return (x->day > y->day) - (x->day < y->day);
+}
+
+/*
+ * Monthly dates: in every series at most one row a calendar month and
+ * consecutive rows at least 15 days apart, and most of them in
+ * consecutive months (the others leave months out).
+ */
+static int rows_monthly(const struct rows *rs)
+{
+	int pairs = 0, one = 0, ok = 1;
+
+	if (rs->n < 3)
+		return 0;
+	struct sd *v = bb_xmalloc(sizeof *v * rs->n);
+	for (int i = 0; i < rs->n; i++)
+		v[i] = (struct sd){ rs->r[i].ser, rs->r[i].day };
+	qsort(v, (size_t)rs->n, sizeof *v, sd_cmp);
+	for (int i = 1; i < rs->n && ok; i++) {
+		if (v[i].ser != v[i - 1].ser)
+			continue;
+		int dm = fc_month_of_day(v[i].day) - fc_month_of_day(v[i - 1].day);
+		if (dm < 1 || v[i].day - v[i - 1].day < 15)
+			ok = 0;
+		pairs++;
+		one += dm == 1;
+	}
+	free(v);
+	return ok && pairs >= 2 && 2 * one > pairs;
+}
+
+/* Keep the rows up to step `cut` (--origin); series are numbered in the
+ * order of their first row kept, as if the others had not been read. */
+static void rows_cut(struct rows *rs, int cut)
+{
+	int nn = 0, k = 0, cap = rs->nnames ? rs->nnames : 1;
+	int *map = bb_xmalloc(sizeof(int) * cap);
+	char (*names)[64] = bb_xmalloc(sizeof *names * cap);
+
+	for (int i = 0; i < rs->nnames; i++)
+		map[i] = -1;
+	for (int i = 0; i < rs->n; i++) {
+		struct row r = rs->r[i];
+		if (r.day > cut)
+			continue;
+		if (map[r.ser] < 0) {
+			memcpy(names[nn], rs->names[r.ser], sizeof names[nn]);
+			map[r.ser] = nn++;
+		}
+		r.ser = map[r.ser];
+		rs->r[k++] = r;
+	}
+	rs->n = k;
+	free(rs->names);
+	rs->names = names;
+	rs->nnames = nn;
+	free(map);
+}
+
+/* Rows read: decide day or month (without --freq), count months, keep
+ * the history up to --origin. */
+static void rows_steps(struct bb_ctx *ctx, struct fc_common *c,
+		       struct rows *rs)
+{
+	if (!c->freq && (c->monthly || rows_monthly(rs))) {
+		month_setup(ctx, c);
+		bb_info(ctx, "the dates are a month apart: read as --freq month");
+	}
+	if (c->monthly)
+		for (int i = 0; i < rs->n; i++)
+			rs->r[i].day = fc_month_of_day(rs->r[i].day);
+	if (c->origin_day >= 0)
+		rows_cut(rs, c->monthly ? fc_month_of_day(c->origin_day) :
+			 c->origin_day);
+}
+
 static int load_csv(struct bb_ctx *ctx, struct fc_common *c, char **files,
 		    int nfiles, struct fc_data *d)
 {
@@ -334,7 +507,7 @@ static int load_csv(struct bb_ctx *ctx, struct fc_common *c, char **files,
 	const char *cols[] = { "date", scol, vcol, NULL };
 	const char *req[] = { "date", vcol, NULL };
 	struct rows rs = { 0 };
-	int status = BB_OK;
+	int status = BB_OK, first = 1;
 
 	for (int f = 0; f < (nfiles ? nfiles : 1); f++) {
 		struct bb_reader *r = bb_reader_open(ctx, nfiles ? files[f] : NULL);
@@ -353,13 +526,14 @@ static int load_csv(struct bb_ctx *ctx, struct fc_common *c, char **files,
 			const char *ds = bb_get(r, rec, "date");
 			const char *ss = bb_get(r, rec, scol);
 			const char *vs = bb_get(r, rec, vcol);
-			bb_time t;
 			const char *why;
 			double v = NAN;
-			if (bb_parse_date(ds, &t, &why) < 0) {
+			int day;
+			if (row_day(c, ds, first, &day, &why) < 0) {
 				bb_reject(ctx, r, rec, "date", why, ds);
 				continue;
 			}
+			first = 0;
 			if (*vs && bb_parse_num(vs, -1e15, 1e15, &v) < 0) {
 				bb_reject(ctx, r, rec, vcol, "not a number", vs);
 				continue;
@@ -372,9 +546,6 @@ static int load_csv(struct bb_ctx *ctx, struct fc_common *c, char **files,
 				ss = vcol;	/* no series column: name it after the value */
 			if (!wanted(c, ss))
 				continue;
-			int day = day_of(t);
-			if (c->origin_day >= 0 && day > c->origin_day)
-				continue;
 			add_row(&rs, day, series_index(&rs, ss), v);
 			if (ctx->stop)
 				break;
@@ -385,6 +556,7 @@ static int load_csv(struct bb_ctx *ctx, struct fc_common *c, char **files,
 		if (ctx->stop || status == BB_ESYS)
 			break;
 	}
+	rows_steps(ctx, c, &rs);
 	rows_to_data(&rs, d, 0, -1);
 	if (status == BB_OK && ctx->nrejected)
 		status = BB_EROWS;
@@ -403,5 +575,11 @@ int fc_data_load(struct bb_ctx *ctx, struct fc_common *c, char **files,
 	if (ctx->ndb_extra)
 		return bb_usage_error(ctx, "several --db files are read with "
 				      "--from issues or --from collections");
-	return load_csv(ctx, c, files, nfiles, d);
+	int rc = load_csv(ctx, c, files, nfiles, d);
+	if ((rc == BB_OK || rc == BB_EROWS) && c->monthly &&
+	    fc_month_methods(ctx, c, &c->meth, 1) != BB_OK) {
+		fc_data_free(d);
+		return BB_EUSAGE;
+	}
+	return rc;
 }

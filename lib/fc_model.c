@@ -800,17 +800,24 @@ int fc_forecast(const double *y0, int n, int day0, int h,
 	int m = o->period > 0 ? o->period : 7, ngaps, rc;
 	enum fc_method meth = o->method;
 
-	if (n < 2 || h < 1)
+	if (n < 2 || h < 1 || (meth == FC_CALENDAR && o->no_calendar))
 		return -1;
 	result_alloc(r, h);
 	double *y = fill_gaps(y0, n, m, &ngaps);
 	double *miss = xcalloc((size_t)n, sizeof(double));
 	for (int i = 0; i < n; i++)
 		miss[i] = !isfinite(y0[i]);
+	/* months: ETS, seasonal once there are two seasons and two points,
+	 * else non-seasonal ETS (fc_ets_auto skips seasons too long for y) */
+	int short_ets = 0;
+	if (meth == FC_AUTO && o->no_calendar) {
+		meth = n >= 4 ? FC_ETSAUTO : FC_NAIVE;
+		short_ets = n < 2 * m + 2;
+	}
 	if (meth == FC_AUTO)
 		meth = n >= 56 ? FC_CALENDAR : (n >= 2 * m + 2 ? FC_ETSAUTO : FC_NAIVE);
 	if ((meth == FC_CALENDAR && n < 28) ||
-	    (meth >= FC_SES && meth <= FC_ETSAUTO && n < 2 * m + 2 &&
+	    (meth >= FC_SES && meth <= FC_ETSAUTO && n < 2 * m + 2 && !short_ets &&
 	     meth != FC_SES && meth != FC_HOLT && meth != FC_DAMPED))
 		meth = n > m ? FC_SNAIVE : FC_NAIVE;
 	switch (meth) {

@@ -40,8 +40,9 @@ struct panel {
 	int np, nf;		/* history points, forecast points */
 	double *hist;		/* np */
 	const double *mean, *lo0, *hi0, *lo1, *hi1;	/* nf */
-	int day_first;		/* day of hist[0] */
+	int day_first;		/* day (month with monthly) of hist[0] */
 	int per;		/* days per point: 1 or 7 */
+	int monthly;		/* points are calendar months */
 	double ymax;
 	int top;
 };
@@ -112,9 +113,28 @@ static void holidays(FILE *fp, const struct panel *p, const struct fc_cal *cal)
 	}
 }
 
-static void axes(FILE *fp, const struct panel *p, const char *title)
+static void tick(FILE *fp, double x, int y0, int day)
 {
 	char buf[11];
+	fprintf(fp, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" "
+		"stroke=\"#999\"/>\n", x, x, y0, y0 + 4);
+	fprintf(fp, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" "
+		"text-anchor=\"middle\">%s</text>\n", x, y0 + 16,
+		fc_day_str(day, buf));
+}
+
+/* Monthly points: a label each January (each quarter on spans up to
+ * three years, each month up to one). */
+static void month_ticks(FILE *fp, const struct panel *p, int y0)
+{
+	int n = p->np + p->nf, every = n > 36 ? 12 : n > 12 ? 3 : 1;
+	for (int i = 0; i < n; i++)
+		if ((p->day_first + i) % every == 0)
+			tick(fp, px(p, i), y0, fc_month_first_day(p->day_first + i));
+}
+
+static void axes(FILE *fp, const struct panel *p, const char *title)
+{
 	double step = nice_step(p->ymax);
 	int y0 = p->top + PH - BM;
 
@@ -128,20 +148,17 @@ static void axes(FILE *fp, const struct panel *p, const char *title)
 		fprintf(fp, "<text x=\"%d\" y=\"%.1f\" font-size=\"10\" "
 			"text-anchor=\"end\">%g</text>\n", LM - 4, py(p, v) + 3, v);
 	}
+	if (p->monthly)
+		month_ticks(fp, p, y0);
 	/* a date label at each month start (each quarter on long spans) */
 	int days = (p->np + p->nf) * p->per, every = days > 400 ? 3 : 1;
-	for (int i = 0; i < p->np + p->nf; i++) {
+	for (int i = 0; !p->monthly && i < p->np + p->nf; i++) {
 		for (int k = 0; k < p->per; k++) {
 			int day = p->day_first + i * p->per + k, y, mo, d, hh, mi, s;
 			bb_split_time((bb_time)day * BB_DAY, &y, &mo, &d, &hh, &mi, &s);
 			if (d != 1 || (mo - 1) % every)
 				continue;
-			double x = px(p, i);
-			fprintf(fp, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" "
-				"stroke=\"#999\"/>\n", x, x, y0, y0 + 4);
-			fprintf(fp, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" "
-				"text-anchor=\"middle\">%s</text>\n", x, y0 + 16,
-				fc_day_str(day, buf));
+			tick(fp, px(p, i), y0, day);
 		}
 	}
 	fprintf(fp, "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n",
@@ -180,6 +197,7 @@ int fc_svg_write(struct bb_ctx *ctx, const char *path, const struct fc_data *d,
 		const struct fc_result *res = &r[k];
 		struct panel p = { 0 };
 		p.per = c->weekly ? 7 : 1;
+		p.monthly = c->monthly;
 		p.nf = c->weekly ? res->nweeks : res->h;
 		int want = p.nf * 3 < 56 ? 56 : p.nf * 3;
 		if (want > 365)
@@ -210,7 +228,7 @@ int fc_svg_write(struct bb_ctx *ctx, const char *path, const struct fc_data *d,
 		char title[160];
 		snprintf(title, sizeof title, "%s: %s", s->name, res->model);
 		axes(fp, &p, title);
-		holidays(fp, &p, c->have_cal ? &c->cal : NULL);
+		holidays(fp, &p, c->have_cal && !c->monthly ? &c->cal : NULL);
 		band(fp, &p, p.lo1, p.hi1, "#c6dbef");
 		band(fp, &p, p.lo0, p.hi0, "#6baed6");
 		polyline(fp, &p, p.hist, p.np, 0,

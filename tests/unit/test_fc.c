@@ -335,6 +335,52 @@ static void test_planted(void)
 	free(y);
 }
 
+/* Monthly series (period 12, no calendar): a planted yearly pattern comes
+ * back from seasonal naive exactly and from Holt-Winters closely; auto
+ * never picks the daily calendar model; a series shorter than two years
+ * gets non-seasonal ETS. */
+static void test_monthly(void)
+{
+	static const double f[12] = { 1.0, 0.7, 0.9, 1.0, 1.1, 1.5,
+				      1.3, 1.2, 1.0, 0.9, 0.8, 1.1 };
+	double y[72];
+	struct fc_opts o;
+	struct fc_result r;
+	int ok = 1;
+
+	for (int i = 0; i < 72; i++)
+		y[i] = 300 * f[i % 12] * (0.97 + (i * 37 % 7) / 100.0);
+	fc_opts_default(&o);
+	o.period = 12;
+	o.no_calendar = 1;
+	o.method = FC_SNAIVE;
+	T_OK(fc_forecast(y, 72, 0, 24, &o, &r) == 0, "monthly snaive runs");
+	for (int j = 0; j < 24; j++)
+		ok &= r.mean[j] == y[60 + j % 12];
+	T_OK(ok, "monthly snaive: each month as 12 months before");
+	T_STREQ(r.model, "snaive(m=12)");
+	fc_result_free(&r);
+
+	o.method = FC_HWADD;
+	T_OK(fc_forecast(y, 72, 0, 12, &o, &r) == 0, "monthly hw-add runs");
+	ok = 1;
+	for (int j = 0; j < 12; j++)
+		ok &= fabs(r.mean[j] / (300 * f[j]) - 1) < 0.06;
+	T_OK(ok, "monthly hw-add gives back the yearly pattern (6%)");
+	fc_result_free(&r);
+
+	o.method = FC_AUTO;
+	T_OK(fc_forecast(y, 72, 0, 12, &o, &r) == 0 && !strncmp(r.model, "ETS(", 4) &&
+	     strchr(r.model, ')')[-1] != 'N', "monthly auto: seasonal ETS, no calendar");
+	fc_result_free(&r);
+	T_OK(fc_forecast(y, 20, 0, 6, &o, &r) == 0 && !strncmp(r.model, "ETS(", 4) &&
+	     strchr(r.model, ')')[-1] == 'N', "20 months: non-seasonal ETS");
+	fc_result_free(&r);
+	o.method = FC_CALENDAR;
+	T_OK(fc_forecast(y, 72, 0, 12, &o, &r) == -1,
+	     "the calendar model refuses months");
+}
+
 int main(void)
 {
 	bb_ctx_init(&cal_ctx, "test_fc");
@@ -344,6 +390,7 @@ int main(void)
 	test_accuracy();
 	test_calendar();
 	test_planted();
+	test_monthly();
 	bb_ctx_free(&cal_ctx);
 	return t_done();
 }
