@@ -38,7 +38,7 @@ DONATIONS_SQL='CREATE TABLE donations (din TEXT UNIQUE, donor_id TEXT NOT NULL, 
 
 # the layout of lib/sql (006-register.sql), without the CHECKs (the file's
 # abo is "O+", split by donor-register) and columns the files do not have
-WAL='PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;'
+WAL='PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;'
 SAME_DONORS_SQL='CREATE TABLE donors (donor_id TEXT PRIMARY KEY, national_id TEXT UNIQUE, name TEXT, sex TEXT, birth_date TEXT, abo TEXT, phone TEXT, region TEXT, registered TEXT) WITHOUT ROWID; CREATE INDEX donors_dup ON donors (birth_date, sex, name);'
 SAME_DONATIONS_SQL='CREATE TABLE donations (din TEXT UNIQUE, donor_id TEXT NOT NULL, collected_at TEXT NOT NULL, kind TEXT, volume_ml REAL, site TEXT, hb_g_l REAL, weight_kg REAL, sbp INTEGER, dbp INTEGER, pulse INTEGER, temp_c REAL, PRIMARY KEY (donor_id, collected_at)) WITHOUT ROWID; CREATE INDEX donations_time ON donations (collected_at);'
 

@@ -63,6 +63,18 @@ static int user_version(struct bb_ctx *ctx)
 	return v;
 }
 
+/*
+ * A new file gets 16 KiB pages (SQLite's default is 4 KiB).  The programs
+ * write in batches of records: an import, a day's donations, a delivery
+ * of units, a nightly sweep.  Bigger pages mean fewer b-tree levels, page
+ * splits and WAL frames per batch: donor-register import ran 12% faster,
+ * donate 7% (8 KiB pages: 8%; 32 and 64 KiB: no better than 16).  A
+ * single-row change writes a whole page to the WAL, 16 KiB instead of 4:
+ * still small.  Only before the file's first write: an existing file
+ * keeps its page size.
+ */
+#define BB_DB_PAGE_SIZE "PRAGMA page_size = 16384"
+
 static int migrate_abort(struct bb_ctx *ctx)
 {
 	sqlite3_exec(ctx->db, "ROLLBACK", NULL, NULL, NULL);
@@ -212,7 +224,8 @@ int bb_db_open(struct bb_ctx *ctx, int mode)
 	sqlite3_extended_result_codes(ctx->db, 0);
 	snprintf(pragma, sizeof pragma, "PRAGMA synchronous = %s",
 		 ctx->sync_full ? "FULL" : "NORMAL");
-	if (bb_exec_script(ctx, "PRAGMA foreign_keys = ON") ||
+	if ((!exists && bb_exec_script(ctx, BB_DB_PAGE_SIZE)) ||
+	    bb_exec_script(ctx, "PRAGMA foreign_keys = ON") ||
 	    (ctx->db_writable &&
 	     (bb_exec_script(ctx, "PRAGMA journal_mode = WAL") ||
 	      bb_exec_script(ctx, pragma))))

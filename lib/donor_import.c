@@ -68,11 +68,37 @@ struct seen_keys {
 	size_t n;
 };
 
+/*
+ * Loading an empty register (a centre's first import: the biggest batch
+ * it will run) keeps the same-person index out of the way: it is dropped
+ * before the first row is written and built again, sorted in one go, at
+ * the end of the batch (in the same transaction: a rollback brings it
+ * back), which costs a fraction of keeping it up to date row by row.  Meanwhile the Bloom filter clears the keys nobody
+ * else has; a row it cannot clear waits in `wait` and is asked once the
+ * index is back, so its warning comes at the end of the batch.  The index
+ * comes back early, before anything that needs it: the first row that is
+ * not new (an update, a clash), the filter switching off, a full list.
+ */
+#define WAIT_MAX 4096
+struct bulk {
+	int wanted;		/* an empty register: at the first row to write */
+	char *index_sql;	/* the index's definition while it is away */
+	struct waiting {
+		size_t file;	/* in files */
+		long line;
+		char id[64];
+	} *wait;
+	size_t n;
+	char **files;		/* the input names the waiting rows came from */
+	size_t nfiles;
+};
+
 struct import_state {
 	char today[11];
 	char stamp[17];
 	long added;
 	struct seen_keys seen;
+	struct bulk bulk;
 };
 
 /* FNV-1a over the three parts, then a 64-bit finaliser (FNV's high bits
@@ -179,13 +205,115 @@ static int natid_owner(struct bb_ctx *ctx, const char *natid, char *owner,
 	return rc == SQLITE_ROW ? 1 : rc < 0 ? -1 : 0;
 }
 
-static void warn_same(struct bb_ctx *ctx, const struct bb_rec *rec,
+static void warn_same(struct bb_ctx *ctx, const char *file, long line,
 		      const char *id, const char *other)
 {
 	bb_warn(ctx, "%s:%ld: warning: donor '%s' may be the same person as "
 		"donor '%s' (same name, birth date and sex)",
-		strcmp(rec->file, "-") ? rec->file : "stdin", rec->line, id,
-		other);
+		strcmp(file, "-") ? file : "stdin", line, id, other);
+}
+
+static const char SQL_INDEX_DEF[] =
+	"SELECT sql FROM sqlite_master WHERE type = 'index' "
+	"AND name = 'donors_dup' AND sql IS NOT NULL";
+static const char SQL_INDEX_DROP[] = "DROP INDEX donors_dup";
+/* the same-person question for a donor on record, by its id */
+static const char SQL_DUP_OF[] =
+	"SELECT o.donor_id FROM donors d JOIN donors o "
+	"ON o.birth_date = d.birth_date AND o.sex = d.sex AND o.name = d.name "
+	"AND o.donor_id <> d.donor_id WHERE d.donor_id = ?1 LIMIT 1";
+
+/* Take the same-person index away for a batch into an empty register
+ * (see struct bulk); without its definition, leave it. */
+static int bulk_start(struct bb_ctx *ctx, struct bulk *b)
+{
+	sqlite3_stmt *st = bb_sql(ctx, SQL_INDEX_DEF, "");
+	int rc;
+
+	if (!st)
+		return BB_ESYS;
+	rc = bb_step(ctx, st);
+	if (rc == SQLITE_ROW)
+		b->index_sql = bb_xstrdup(bb_col_text(st, 0));
+	sqlite3_reset(st);
+	if (rc < 0)
+		return BB_ESYS;
+	if (b->index_sql && bb_exec_script(ctx, SQL_INDEX_DROP)) {
+		free(b->index_sql);
+		b->index_sql = NULL;
+		return BB_ESYS;
+	}
+	return BB_OK;
+}
+
+static void bulk_free(struct bulk *b)
+{
+	free(b->index_sql);
+	b->index_sql = NULL;
+	free(b->wait);
+	b->wait = NULL;
+	b->n = 0;
+	for (size_t i = 0; i < b->nfiles; i++)
+		free(b->files[i]);
+	free(b->files);
+	b->files = NULL;
+	b->nfiles = 0;
+}
+
+/* Build the index again and ask about the rows that waited for it. */
+static int bulk_end(struct bb_ctx *ctx, struct bulk *b)
+{
+	int rc = BB_OK;
+
+	if (!b->index_sql)
+		return BB_OK;
+	if (bb_exec_script(ctx, DONOR_SORT_CACHE) ||
+	    bb_exec_script(ctx, b->index_sql) ||
+	    bb_exec_script(ctx, DONOR_BATCH_CACHE))
+		rc = BB_ESYS;
+	for (size_t i = 0; rc == BB_OK && i < b->n; i++) {
+		const struct waiting *w = &b->wait[i];
+		sqlite3_stmt *st = bb_sql(ctx, SQL_DUP_OF, "s", w->id);
+		int k;
+
+		if (!st) {
+			rc = BB_ESYS;
+			break;
+		}
+		k = bb_step(ctx, st);
+		if (k == SQLITE_ROW)
+			warn_same(ctx, b->files[w->file], w->line, w->id,
+				  bb_col_text(st, 0));
+		sqlite3_reset(st);
+		if (k < 0)
+			rc = BB_ESYS;
+	}
+	bulk_free(b);
+	return rc;
+}
+
+/* Keep a new donor the filter could not clear for bulk_end(); 0 when the
+ * list is full (the caller ends the bulk load and asks now). */
+static int bulk_wait(struct bulk *b, const struct bb_rec *rec,
+		     const char *id)
+{
+	struct waiting *w;
+
+	if (b->n == WAIT_MAX || strlen(id) >= sizeof w->id)
+		return 0;
+	if (!b->wait)
+		b->wait = bb_xrealloc(NULL, WAIT_MAX * sizeof *b->wait);
+	/* the reader's name goes with the reader: keep a copy */
+	if (!b->nfiles || strcmp(b->files[b->nfiles - 1], rec->file)) {
+		b->files = bb_xrealloc(b->files, (b->nfiles + 1) *
+				       sizeof *b->files);
+		b->files[b->nfiles++] = bb_xstrdup(rec->file);
+	}
+	w = &b->wait[b->n++];
+	w->file = b->nfiles - 1;
+	w->line = rec->line;
+	memcpy(w->id, id, strlen(id) + 1);
+	return 1;
 }
 
 /* Is the key's filter line wanted for this row?  Then its hash, and the
@@ -221,11 +349,17 @@ static int warn_duplicate(struct bb_ctx *ctx, struct import_state *s,
 		return BB_OK;
 	if (s->seen.on && h && !seen_add(&s->seen, h))
 		return BB_OK;		/* a key nobody else has */
+	if (s->bulk.index_sql) {	/* the index is away */
+		if (s->seen.on && bulk_wait(&s->bulk, rec, id))
+			return BB_OK;
+		if (bulk_end(ctx, &s->bulk) != BB_OK)
+			return BB_ESYS;
+	}
 	if (!(st = bb_sql(ctx, SQL_DUP, "ssss", name, birth, sex, id)))
 		return BB_ESYS;
 	rc = bb_step(ctx, st);
 	if (rc == SQLITE_ROW)
-		warn_same(ctx, rec, id, bb_col_text(st, 0));
+		warn_same(ctx, rec->file, rec->line, id, bb_col_text(st, 0));
 	sqlite3_reset(st);
 	return rc < 0 ? BB_ESYS : BB_OK;
 }
@@ -319,6 +453,12 @@ static int import_row(struct bb_ctx *ctx, struct bb_reader *r,
 	const char sx[2] = { sex, 0 };
 	const char *name = bb_col(rec, D_NAME), *region = bb_col(rec, D_REGION);
 	h = seen_prefetch(ctx, &s->seen, name, birth, sx);
+	if (s->bulk.wanted) {	/* not before: a run that writes nothing
+				 * leaves the schema as it was */
+		s->bulk.wanted = 0;
+		if (bulk_start(ctx, &s->bulk) != BB_OK)
+			return BB_ESYS;
+	}
 	sqlite3_stmt *st = bb_sql(ctx, SQL_INSERT, "ssssssssssss", id, nid,
 				  name, sx, birth, abo, rhd, phone, region,
 				  registered, s->today, s->stamp);
@@ -327,6 +467,8 @@ static int import_row(struct bb_ctx *ctx, struct bb_reader *r,
 	rc = bb_step(ctx, st);
 	sqlite3_reset(st);
 	is_new = rc == SQLITE_DONE;
+	if (rc == SQLITE_CONSTRAINT && bulk_end(ctx, &s->bulk) != BB_OK)
+		return BB_ESYS;		/* the rows before it see the index */
 	if (rc == SQLITE_CONSTRAINT) {
 		st = bb_sql(ctx, SQL_UPDATE, "ssssssssssss", id, nid, name, sx,
 			    birth, abo, rhd, phone, region, registered, s->today,
@@ -370,11 +512,17 @@ int donor_import(struct bb_ctx *ctx, int argc, char **argv)
 	if (bb_exec_script(ctx, DONOR_BATCH_CACHE) != BB_OK ||
 	    seen_start(ctx, &s.seen) != BB_OK)
 		return BB_ESYS;
+	s.bulk.wanted = s.seen.on;
 	bb_fmt_date(ctx->now, s.today);
 	bb_fmt_time(ctx->now, s.stamp);
 	rc = donor_each_record(ctx, argc, argv, first, donor_cols,
 			       donor_required, import_row, &s);
+	/* the index back before the commit (a rollback brings it back
+	 * by itself: after an error or a --strict stop) */
+	if (rc != BB_ESYS && !ctx->stop && bulk_end(ctx, &s.bulk) != BB_OK)
+		rc = BB_ESYS;
 	rc = donor_finish(ctx, rc);
+	bulk_free(&s.bulk);
 	free(s.seen.line);
 	if (rc != BB_ESYS)
 		bb_info(ctx, "%ld donors imported%s, %d rows rejected", s.added,
