@@ -7,6 +7,9 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -168,6 +171,21 @@ static int migrate(struct bb_ctx *ctx, int *fresh)
 	return bb_exec_script(ctx, "PRAGMA foreign_keys = ON") ? BB_ESYS : BB_OK;
 }
 
+/*
+ * SQLite builds and drops temporary b-trees (ORDER BY, IN lists, the
+ * pages of a rolled-back --dry-run) a page at a time.  glibc gives the top
+ * of the heap back to the kernel whenever 128 KiB are free there and
+ * faults it in again on the next malloc: the nightly sweep of a 5 M-unit
+ * file spent most of its time in page faults (0.09 s; 0.02 s with this).
+ * The programs are short-lived: keep up to 64 MiB for reuse instead.
+ */
+static void keep_heap(void)
+{
+#ifdef M_TRIM_THRESHOLD
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+#endif
+}
+
 /* Create the file ourselves so it is 0600 whatever the umask. */
 static int create_private(struct bb_ctx *ctx)
 {
@@ -212,6 +230,7 @@ int bb_db_open(struct bb_ctx *ctx, int mode)
 	 * malloc (3% of an import).  Only before SQLite initialises, so a
 	 * second open in the process gets SQLITE_MISUSE: harmless. */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	keep_heap();
 	if (sqlite3_open_v2(ctx->db_path, &ctx->db, flags | SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK) {
 		int rc = bb_db_error(ctx, "cannot open");
