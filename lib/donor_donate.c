@@ -304,14 +304,9 @@ static int donate_row(struct bb_ctx *ctx, struct bb_reader *r,
  * and the donor look-up can leave it out.  -1 on a database error. */
 static int no_deferrals(struct bb_ctx *ctx, struct donor_hist *h)
 {
-	sqlite3_stmt *st = bb_sql(ctx, SQL_ANY_DEFERRAL, "");
-	int rc;
+	int rc = bb_exists(ctx, SQL_ANY_DEFERRAL, "");
 
-	if (!st)
-		return -1;
-	rc = bb_step(ctx, st);
-	h->no_deferrals = rc == SQLITE_DONE;
-	sqlite3_reset(st);
+	h->no_deferrals = rc == 0;
 	return rc < 0 ? -1 : 0;
 }
 

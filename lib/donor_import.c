@@ -150,14 +150,9 @@ static int seen_add(struct seen_keys *k, uint64_t h)
  * transaction keeps it so for other writers.) */
 static int seen_start(struct bb_ctx *ctx, struct seen_keys *k)
 {
-	sqlite3_stmt *st = bb_sql(ctx, SQL_ANY_DONOR, "");
-	int rc;
+	int rc = bb_exists(ctx, SQL_ANY_DONOR, "");
 
-	if (!st)
-		return BB_ESYS;
-	rc = bb_step(ctx, st);
-	sqlite3_reset(st);
-	k->on = rc == SQLITE_DONE;
+	k->on = rc == 0;
 	/* lines on cache lines; without the memory the database answers */
 	if (k->on) {
 		k->line = aligned_alloc(64, SEEN_LINES * sizeof *k->line);
