@@ -219,6 +219,24 @@ int bb_reader_col(const struct bb_reader *r, const char *canonical);
  * that are malformed (field count, bad quoting, NUL, invalid UTF-8,
  * over-long field) are rejected with bb_reject() and skipped here. */
 int bb_reader_next(struct bb_reader *r, struct bb_rec **rec);
+
+/*
+ * The batch loop: every operand argv[first..argc-1] (standard input when
+ * there is none) read as records with `cols` (`required` must be in the
+ * header) and handed to fn one record at a time.  fn returns BB_OK to go
+ * on (it rejects bad rows itself, with bb_reject); anything else ends the
+ * batch and is returned.  A file whose header is refused is reported and
+ * counted by the reader, and the next file is read.  Stops at --strict's
+ * first rejected row (ctx->stop).  flags: BB_EACH_BEGIN begins the write
+ * transaction at the first record rather than before any input is read.
+ * BB_OK, fn's status, or BB_ESYS (a file could not be read).
+ */
+typedef int (*bb_rec_fn)(struct bb_ctx *ctx, struct bb_reader *r,
+			 struct bb_rec *rec, void *arg);
+enum { BB_EACH_BEGIN = 1 };
+int bb_each_record(struct bb_ctx *ctx, int argc, char **argv, int first,
+		   const char *const *cols, const char *const *required,
+		   int flags, bb_rec_fn fn, void *arg);
 /* Field by canonical column name ("" when absent), leading/trailing
  * blanks trimmed (ASCII blanks, CR, LF, U+00A0, U+3000: every field is
  * trimmed when it is read).  Names as for bb_reader_col. */

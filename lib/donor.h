@@ -19,16 +19,6 @@ int donor_stats(struct bb_ctx *ctx, int argc, char **argv);
 int donor_export(struct bb_ctx *ctx, int argc, char **argv);
 int donor_certificate(struct bb_ctx *ctx, int argc, char **argv);
 
-/* One record handler for donor_each_record(); returns BB_OK, or BB_ESYS
- * to abort the batch (rows are rejected with bb_reject and return BB_OK). */
-typedef int (*donor_rec_fn)(struct bb_ctx *ctx, struct bb_reader *r,
-			    struct bb_rec *rec, void *arg);
-/* Read every operand file (none = stdin) as records with `cols`, calling
- * fn for each; stops on BB_ESYS or --strict.  BB_OK, BB_EROWS (a whole
- * file rejected) or BB_ESYS. */
-int donor_each_record(struct bb_ctx *ctx, int argc, char **argv, int first,
-		      const char *const *cols, const char *const *required,
-		      donor_rec_fn fn, void *arg);
 /* A batch touches pages of every index in turn: with SQLite's default
  * 2 MB page cache a 100 k-row batch spills pages to the WAL and reads
  * them back again and again.  A bigger cache for the batch's connection,

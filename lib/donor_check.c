@@ -137,8 +137,8 @@ int donor_check(struct bb_ctx *ctx, int argc, char **argv)
 	} else if (all) {
 		rc = check_all(ctx, &s);
 	} else {
-		rc = donor_each_record(ctx, argc, argv, first, check_in,
-				       check_req, check_row, &s);
+		rc = bb_each_record(ctx, argc, argv, first, check_in,
+				    check_req, 0, check_row, &s);
 	}
 	if (bb_writer_close(s.w) != BB_OK)
 		rc = BB_ESYS;

@@ -144,7 +144,7 @@ int donor_defer(struct bb_ctx *ctx, int argc, char **argv)
 		rc = BB_ESYS;
 		goto out;
 	}
-	if (bb_db_begin(ctx) != BB_OK) {
+	if (donor && bb_db_begin(ctx) != BB_OK) {
 		rc = BB_ESYS;
 	} else if (donor) {
 		const char *field = "", *why = "";
@@ -162,8 +162,8 @@ int donor_defer(struct bb_ctx *ctx, int argc, char **argv)
 			rc = BB_OK;
 		}
 	} else {
-		rc = donor_each_record(ctx, argc, argv, first, deferral_cols,
-				       deferral_req, defer_row, &s);
+		rc = bb_each_record(ctx, argc, argv, first, deferral_cols,
+				    deferral_req, BB_EACH_BEGIN, defer_row, &s);
 	}
 	if (bb_writer_close(s.w) != BB_OK && rc == BB_OK)
 		rc = BB_ESYS;
@@ -599,11 +599,8 @@ int donor_results(struct bb_ctx *ctx, int argc, char **argv)
 		rc = BB_ESYS;
 		goto out;
 	}
-	if (bb_db_begin(ctx) != BB_OK)
-		rc = BB_ESYS;
-	else
-		rc = donor_each_record(ctx, argc, argv, first, result_cols,
-				       result_req, result_row, &s);
+	rc = bb_each_record(ctx, argc, argv, first, result_cols, result_req,
+			    BB_EACH_BEGIN, result_row, &s);
 	if (bb_writer_close(s.lookback) != BB_OK && rc == BB_OK)
 		rc = BB_ESYS;
 	rc = donor_finish(ctx, rc);

@@ -51,6 +51,7 @@ static const char SQL_FK_OFF[] = "PRAGMA foreign_keys = OFF";
 
 struct donate_state {
 	int no_check;
+	int started;		/* the batch's transaction has begun */
 	struct elig_rules rules;
 	struct donor_hist hist;
 	long added, refused, unchanged;
@@ -224,6 +225,17 @@ static int dup_row(struct bb_ctx *ctx, struct bb_reader *r,
 	}
 }
 
+/* Donate adds no deferrals, and the write transaction keeps others from
+ * adding any: when the table is empty now, it stays empty for the batch
+ * and the donor look-up can leave it out.  -1 on a database error. */
+static int no_deferrals(struct bb_ctx *ctx, struct donor_hist *h)
+{
+	int rc = bb_exists(ctx, SQL_ANY_DEFERRAL, "");
+
+	h->no_deferrals = rc == 0;
+	return rc < 0 ? -1 : 0;
+}
+
 static int donate_row(struct bb_ctx *ctx, struct bb_reader *r,
 		      struct bb_rec *rec, void *arg)
 {
@@ -239,6 +251,12 @@ static int donate_row(struct bb_ctx *ctx, struct bb_reader *r,
 	char atbuf[17];
 	int rc;
 
+	/* the first record: the batch's transaction has just begun */
+	if (!s->started) {
+		s->started = 1;
+		if (!s->no_check && no_deferrals(ctx, &s->hist) < 0)
+			return BB_ESYS;
+	}
 	/* each field once, by its place in donation_cols (no look-up) */
 	for (int i = 0; i < C_N; i++)
 		v[i] = bb_col(rec, i);
@@ -299,16 +317,6 @@ static int donate_row(struct bb_ctx *ctx, struct bb_reader *r,
 	return BB_OK;
 }
 
-/* Donate adds no deferrals, and the write transaction keeps others from
- * adding any: when the table is empty now, it stays empty for the batch
- * and the donor look-up can leave it out.  -1 on a database error. */
-static int no_deferrals(struct bb_ctx *ctx, struct donor_hist *h)
-{
-	int rc = bb_exists(ctx, SQL_ANY_DEFERRAL, "");
-
-	h->no_deferrals = rc == 0;
-	return rc < 0 ? -1 : 0;
-}
 
 int donor_donate(struct bb_ctx *ctx, int argc, char **argv)
 {
@@ -329,17 +337,12 @@ int donor_donate(struct bb_ctx *ctx, int argc, char **argv)
 	if (elig_rules_load(ctx, &s.rules) != BB_OK)
 		return BB_ESYS;
 	donor_hist_init(&s.hist);
-	if (bb_db_begin(ctx) != BB_OK || no_deferrals(ctx, &s.hist) < 0) {
-		rc = BB_ESYS;
-		goto out;
-	}
-	rc = donor_each_record(ctx, argc, argv, first, donation_cols,
-			       donation_required, donate_row, &s);
+	rc = bb_each_record(ctx, argc, argv, first, donation_cols,
+			    donation_required, BB_EACH_BEGIN, donate_row, &s);
 	rc = donor_finish(ctx, rc);
 	if (rc != BB_ESYS)
 		bb_info(ctx, "%ld donations recorded, %ld already on record, "
 			"%ld refused%s", s.added, s.unchanged, s.refused, ctx->dry_run ? " (dry run: nothing written)" : "");
-out:
 	donor_hist_free(&s.hist);
 	elig_rules_free(&s.rules);
 	return rc;

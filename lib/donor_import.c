@@ -94,6 +94,7 @@ struct bulk {
 };
 
 struct import_state {
+	int started;		/* the batch's transaction has begun */
 	char today[11];
 	char stamp[17];
 	long added;
@@ -386,6 +387,14 @@ static int import_row(struct bb_ctx *ctx, struct bb_reader *r,
 	uint64_t h;
 	int rc, is_new = 0;
 
+	/* the first record: the batch's transaction has just begun, and
+	 * what it finds stays so for the batch (see struct seen_keys) */
+	if (!s->started) {
+		s->started = 1;
+		if (seen_start(ctx, &s->seen) != BB_OK)
+			return BB_ESYS;
+		s->bulk.wanted = s->seen.on;
+	}
 	if (!id_ok(id))
 		return reject(ctx, r, rec, "donor_id", *id ? "not a donor ID "
 			      "(1-63 characters, no blanks)" : "missing", *id ? id : NULL);
@@ -502,16 +511,13 @@ int donor_import(struct bb_ctx *ctx, int argc, char **argv)
 
 	if ((rc = bb_args(ctx, argc, argv, NULL, &first)) != BB_OK)
 		return rc;
-	if (bb_db_open(ctx, BB_DB_WRITE) != BB_OK || bb_db_begin(ctx) != BB_OK)
+	if (bb_db_open(ctx, BB_DB_WRITE) != BB_OK ||
+	    bb_exec_script(ctx, DONOR_BATCH_CACHE) != BB_OK)
 		return BB_ESYS;
-	if (bb_exec_script(ctx, DONOR_BATCH_CACHE) != BB_OK ||
-	    seen_start(ctx, &s.seen) != BB_OK)
-		return BB_ESYS;
-	s.bulk.wanted = s.seen.on;
 	bb_fmt_date(ctx->now, s.today);
 	bb_fmt_time(ctx->now, s.stamp);
-	rc = donor_each_record(ctx, argc, argv, first, donor_cols,
-			       donor_required, import_row, &s);
+	rc = bb_each_record(ctx, argc, argv, first, donor_cols,
+			    donor_required, BB_EACH_BEGIN, import_row, &s);
 	/* the index back before the commit (a rollback brings it back
 	 * by itself: after an error or a --strict stop) */
 	if (rc != BB_ESYS && !ctx->stop && bulk_end(ctx, &s.bulk) != BB_OK)

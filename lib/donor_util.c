@@ -1,6 +1,6 @@
 /*
- * donor_util.c - what the donor-register subcommands share: the input
- * loop, the end of a batch, and a donor's history for elig_check().
+ * donor_util.c - what the donor-register subcommands share: the end of a
+ * batch, and a donor's history for elig_check().
  */
 #include <limits.h>
 #include <math.h>
@@ -9,43 +9,14 @@
 
 #include "donor.h"
 
-int donor_each_record(struct bb_ctx *ctx, int argc, char **argv, int first,
-		      const char *const *cols, const char *const *required,
-		      donor_rec_fn fn, void *arg)
-{
-	static char *const stdin_only[] = { "-", NULL };
-	char *const *files = first < argc ? argv + first : stdin_only;
-	int nfiles = first < argc ? argc - first : 1, rc = BB_OK;
-
-	for (int i = 0; i < nfiles && rc != BB_ESYS && !ctx->stop; i++) {
-		struct bb_reader *r = bb_reader_open(ctx, files[i]);
-		struct bb_rec *rec;
-		int got = 0;
-
-		if (!r)
-			return BB_ESYS;
-		if (bb_reader_columns(r, cols, required) != BB_OK) {
-			bb_reader_close(r);
-			rc = BB_EROWS;
-			continue;
-		}
-		while (!ctx->stop && (got = bb_reader_next(r, &rec)) == 1)
-			if ((rc = fn(ctx, r, rec, arg)) == BB_ESYS)
-				break;
-		if (got < 0)
-			rc = BB_ESYS;
-		bb_reader_close(r);
-	}
-	return rc;
-}
-
 int donor_finish(struct bb_ctx *ctx, int rc)
 {
 	if (rc == BB_ESYS) {
 		bb_db_rollback(ctx);
 		return BB_ESYS;
 	}
-	if (bb_db_commit(ctx) != BB_OK)
+	/* a batch that read no record never began its transaction */
+	if (!sqlite3_get_autocommit(ctx->db) && bb_db_commit(ctx) != BB_OK)
 		return BB_ESYS;
 	if (ctx->stop)
 		bb_err(ctx, "--strict: stopped at the first bad row, nothing "

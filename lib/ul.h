@@ -50,14 +50,11 @@ int ul_unit_key(struct bb_ctx *ctx, struct bb_reader *r, struct bb_rec *rec,
 int ul_rec_unit(struct bb_ctx *ctx, struct bb_reader *r, struct bb_rec *rec,
 		const char *statuses, const char *not, struct bb_unit *u);
 
-/* Run fn over every record of every operand (stdin when none); req NULL =
- * din and product_code.  txn: begin the batch's transaction at the first
- * record.  Stops at the first status other than BB_OK. */
-typedef int (*ul_row_fn)(struct bb_ctx *ctx, struct bb_reader *r,
-			 struct bb_rec *rec, void *arg);
+/* bb_each_record() for unit records: req NULL = din and product_code;
+ * txn: begin the batch's transaction at the first record. */
 int ul_each_file(struct bb_ctx *ctx, int argc, char **argv, int first,
 		 const char *const *cols, const char *const *req, int txn,
-		 ul_row_fn fn, void *arg);
+		 bb_rec_fn fn, void *arg);
 /* Commit (or roll back on error), close w, BB_EROWS when rows were
  * rejected. */
 int ul_finish(struct bb_ctx *ctx, int rc, struct bb_writer *w);

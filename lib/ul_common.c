@@ -344,42 +344,13 @@ int ul_expiry(struct bb_ctx *ctx, const char *component, const char *attrs,
 
 int ul_each_file(struct bb_ctx *ctx, int argc, char **argv, int first,
 		 const char *const *cols, const char *const *req, int txn,
-		 ul_row_fn fn, void *arg)
+		 bb_rec_fn fn, void *arg)
 {
 	static const char *const unit_req[] = { "din", "product_code", NULL };
-	int rc = BB_OK;
 
-	if (!req)
-		req = unit_req;
-	for (int i = first; rc == BB_OK && (i < argc || i == first); i++) {
-		struct bb_reader *r = bb_reader_open(ctx, i < argc ? argv[i] : NULL);
-		struct bb_rec *rec;
-		int k = 0;
-		if (!r)
-			return BB_ESYS;
-		if ((rc = bb_reader_columns(r, cols, req)) != BB_OK) {
-			bb_reader_close(r);
-			if (rc == BB_EROWS) {
-				rc = BB_OK;	/* reported; next file */
-				continue;
-			}
-			return rc;
-		}
-		while (rc == BB_OK && !ctx->stop &&
-		       (k = bb_reader_next(r, &rec)) == 1) {
-			/* Begin at the first record, not before reading: in
-			 * `assign | make` the writer upstream must be able to
-			 * commit before we take the write lock. */
-			if (txn && sqlite3_get_autocommit(ctx->db) &&
-			    (rc = bb_db_begin(ctx)) != BB_OK)
-				break;
-			rc = fn(ctx, r, rec, arg);
-		}
-		if (k < 0)
-			rc = BB_ESYS;
-		bb_reader_close(r);
-	}
-	return rc;
+	return bb_each_record(ctx, argc, argv, first, cols,
+			      req ? req : unit_req, txn ? BB_EACH_BEGIN : 0,
+			      fn, arg);
 }
 
 int ul_finish(struct bb_ctx *ctx, int rc, struct bb_writer *w)

@@ -52,17 +52,12 @@ int xm_time_or_now(struct bb_ctx *ctx, const char *s, bb_time *t,
 		   const char **why);
 
 /*
- * Read every operand argv[first..argc-1] (none: stdin) as records with the
- * given columns and call row() for each record, inside the batch's
- * transaction (begun at the first record).  row() returns BB_OK, or
- * BB_ESYS to abort.  Returns BB_OK, BB_EROWS (a file's header was refused)
- * or BB_ESYS.
+ * bb_each_record() inside the batch's transaction, begun at the first
+ * record.
  */
-typedef int (*xm_row_fn)(struct bb_ctx *ctx, struct bb_reader *rd,
-			 struct bb_rec *rec, void *arg);
 int xm_each_record(struct bb_ctx *ctx, int argc, char **argv, int first,
 		   const char *const *cols, const char *const *required,
-		   xm_row_fn row, void *arg);
+		   bb_rec_fn row, void *arg);
 /* Parse the options, open the database for writing and load the rules:
  * BB_OK, -1 after --help, else the exit status (reported). */
 int xm_begin(struct bb_ctx *ctx, int argc, char **argv,
@@ -71,7 +66,7 @@ int xm_begin(struct bb_ctx *ctx, int argc, char **argv,
  * after (a failure to open or close it is BB_ESYS). */
 int xm_each_record_out(struct bb_ctx *ctx, int argc, char **argv, int first,
 		       const char *const *cols, const char *const *required,
-		       xm_row_fn row, void *arg, const char *const *out_cols,
+		       bb_rec_fn row, void *arg, const char *const *out_cols,
 		       int nout, struct bb_writer **w);
 /* End the batch: rollback on BB_ESYS, else commit; the exit status. */
 int xm_finish(struct bb_ctx *ctx, int rc);

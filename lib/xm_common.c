@@ -202,47 +202,13 @@ int xm_time_or_now(struct bb_ctx *ctx, const char *s, bb_time *t,
 	return bb_parse_time(s, t, why);
 }
 
-static int each_file(struct bb_ctx *ctx, const char *path,
-		     const char *const *cols, const char *const *required,
-		     xm_row_fn row, void *arg)
-{
-	struct bb_reader *rd = bb_reader_open(ctx, path);
-	struct bb_rec *rec;
-	int k = 0, rc;
-
-	if (!rd)
-		return BB_ESYS;
-	rc = bb_reader_columns(rd, cols, required);
-	while (rc == BB_OK && !ctx->stop &&
-	       (k = bb_reader_next(rd, &rec)) == 1) {
-		/* The batch's transaction starts with its first record, so
-		 * `select --reserve | issue` does not lock the database
-		 * while waiting for input. */
-		if (sqlite3_get_autocommit(ctx->db) && bb_db_begin(ctx))
-			rc = BB_ESYS;
-		else
-			rc = row(ctx, rd, rec, arg);
-	}
-	bb_reader_close(rd);
-	return k < 0 ? BB_ESYS : rc;
-}
-
 int xm_each_record(struct bb_ctx *ctx, int argc, char **argv, int first,
 		   const char *const *cols, const char *const *required,
-		   xm_row_fn row, void *arg)
+		   bb_rec_fn row, void *arg)
 {
-	int rc = BB_OK, r;
-
-	if (first >= argc)
-		return each_file(ctx, "-", cols, required, row, arg);
-	for (int i = first; i < argc && !ctx->stop; i++) {
-		r = each_file(ctx, argv[i], cols, required, row, arg);
-		if (r == BB_ESYS)
-			return r;
-		if (r)
-			rc = r;
-	}
-	return rc;
+	/* `select --reserve | issue`: no lock while waiting for input */
+	return bb_each_record(ctx, argc, argv, first, cols, required,
+			      BB_EACH_BEGIN, row, arg);
 }
 
 int xm_begin(struct bb_ctx *ctx, int argc, char **argv,
@@ -259,7 +225,7 @@ int xm_begin(struct bb_ctx *ctx, int argc, char **argv,
 
 int xm_each_record_out(struct bb_ctx *ctx, int argc, char **argv, int first,
 		       const char *const *cols, const char *const *required,
-		       xm_row_fn row, void *arg, const char *const *out_cols,
+		       bb_rec_fn row, void *arg, const char *const *out_cols,
 		       int nout, struct bb_writer **w)
 {
 	int rc;

@@ -99,6 +99,42 @@ round() {	# R
 	fi
 }
 
+# A batch waiting for its input holds no lock: its transaction begins with
+# the first record.  donor-register import and results read a FIFO whose
+# writer has sent the header only; meanwhile a unit receipt (another
+# writer) must go through at once, not wait out the 10 s busy timeout and
+# fail.  Then the records arrive and the batches finish.
+waiting_batch() {	# NAME HEADER RECORD DIN-NUMBER CMD...
+	name=$1 header=$2 record=$3 din=$4; shift 4
+	export BLOODBANK_DB="$w/wait.db"
+	rm -f "$w/fifo"
+	mkfifo "$w/fifo" || { echo "skip - concurrency: no mkfifo"; return; }
+	"$@" "$w/fifo" >"$w/o.wait" 2>"$w/e.wait" &
+	p=$!
+	exec 3>"$w/fifo"
+	printf '%s\n' "$header" >&3
+	sleep 0.2
+	units "$din" 1 O pos '2026-12-20 23:59' > "$w/one.csv"
+	if unit-label receive --location WAIT "$w/one.csv" >/dev/null 2>"$w/e.one"; then
+		got=ok
+	else
+		got="receive failed: $(head -1 "$w/e.one")"
+	fi
+	printf '%s\n' "$record" >&3
+	exec 3>&-
+	wait $p; s=$?
+	if [ "$got" = ok ] && [ $s = 0 ]; then
+		echo "ok - concurrency: $name waiting for input holds no lock"
+	else
+		echo "not ok - concurrency: $name waiting for input: $got; status $s: $(head -1 "$w/e.wait")"
+	fi
+}
+BLOODBANK_DB="$w/wait.db" bloodbank init >/dev/null 2>&1
+waiting_batch "donor-register import" "donor_id,sex,birth_date" \
+	"W1,F,1990-01-01" 7001 donor-register import
+waiting_batch "donor-register defer" "donor_id,code,start" \
+	"W1,MALARIA_TRAVEL,2026-11-01" 7002 donor-register defer
+
 r=1
 while [ $r -le "$ROUNDS" ]; do
 	round $r
