@@ -26,12 +26,6 @@ int donor_certificate(struct bb_ctx *ctx, int argc, char **argv);
  * with the input (donate 23 MB resident at 100 k rows and at 1 M); 32 MB
  * was 2-8% faster at 1 M rows but grew from 30 to 44 MB. */
 #define DONOR_BATCH_CACHE "PRAGMA cache_size = -16384"
-/* While an index is built (CREATE INDEX sorts its keys in memory up to
- * the cache size, then in temporary files): 4 MB, so that the sort of a
- * 1 M-row register does not add 16 MB on top of the page cache (import
- * then peaked at 28 MB at 100 k rows and 39 MB at 1 M; with 4 MB, 28 and
- * 28; with 8 MB, 29 and 32). */
-#define DONOR_SORT_CACHE "PRAGMA cache_size = -4096"
 /* The exit status at the end of a write batch: commits (or rolls back on
  * --dry-run/--strict stop) and maps rejected rows to BB_EROWS. */
 int donor_finish(struct bb_ctx *ctx, int rc);
