@@ -100,6 +100,15 @@ int bb_usage_error(struct bb_ctx *ctx, const char *fmt, ...)	/* BB_EUSAGE */
 void bb_progress(struct bb_ctx *ctx, const char *what, long done);
 void *bb_xmalloc(size_t n);	/* abort with a message on OOM */
 void *bb_xrealloc(void *p, size_t n);
+/* Room for one more element in a growing array `arr` that holds `n` in
+ * room for `cap`: doubles the room (from `first`) when it is full.  The
+ * arguments are lvalues and are evaluated more than once. */
+#define BB_GROW(arr, n, cap, first) do {				\
+	if ((n) >= (cap)) {						\
+		(cap) = (cap) ? 2 * (cap) : (first);			\
+		(arr) = bb_xrealloc((arr), (size_t)(cap) * sizeof *(arr)); \
+	}								\
+} while (0)
 char *bb_xstrdup(const char *s);
 
 /* ---- opts.c ---- */

@@ -326,10 +326,7 @@ static sqlite3_stmt *cached(struct bb_ctx *ctx, const char *sql)
 		bb_db_error(ctx, "cannot prepare a statement");
 		return NULL;
 	}
-	if (c->n == c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 32;
-		c->e = bb_xrealloc(c->e, (size_t)c->cap * sizeof *c->e);
-	}
+	BB_GROW(c->e, c->n, c->cap, 32);
 	c->e[c->n].sql = sql;
 	c->e[c->n].st = st;
 	c->n++;

@@ -332,10 +332,7 @@ static int recall_collect(struct bb_ctx *ctx, struct check_state *s,
 		k.recent = sqlite3_column_int(st, 9);
 		k.total = sqlite3_column_int64(st, 10);
 		score(&k, g, ng, have_units);
-		if (n == a) {
-			a = a ? 2 * a : 64;
-			c = bb_xrealloc(c, (size_t)a * sizeof *c);
-		}
+		BB_GROW(c, n, a, 64);
 		c[n++] = k;
 	}
 	sqlite3_reset(st);

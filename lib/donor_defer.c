@@ -378,10 +378,7 @@ static int load_markers(struct bb_ctx *ctx, struct results_state *s)
 		return BB_ESYS;
 	while ((rc = bb_step(ctx, st)) == SQLITE_ROW) {
 		struct marker *m;
-		if (s->nm == a) {
-			a = a ? 2 * a : 16;
-			s->m = bb_xrealloc(s->m, (size_t)a * sizeof *s->m);
-		}
+		BB_GROW(s->m, s->nm, a, 16);
 		m = &s->m[s->nm++];
 		memset(m, 0, sizeof *m);
 		snprintf(m->name, sizeof m->name, "%s", bb_col_text(st, 0));

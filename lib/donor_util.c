@@ -104,19 +104,13 @@ static bb_time parse_or_zero(const char *s)
 
 static struct elig_donation *new_donation(struct donor_hist *h)
 {
-	if (h->ndon == h->adon) {
-		h->adon = h->adon ? 2 * h->adon : 16;
-		h->don = bb_xrealloc(h->don, (size_t)h->adon * sizeof *h->don);
-	}
+	BB_GROW(h->don, h->ndon, h->adon, 16);
 	return &h->don[h->ndon++];
 }
 
 static struct elig_deferral *new_deferral(struct donor_hist *h)
 {
-	if (h->ndef == h->adef) {
-		h->adef = h->adef ? 2 * h->adef : 8;
-		h->def = bb_xrealloc(h->def, (size_t)h->adef * sizeof *h->def);
-	}
+	BB_GROW(h->def, h->ndef, h->adef, 8);
 	return &h->def[h->ndef++];
 }
 

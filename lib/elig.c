@@ -50,18 +50,6 @@ void elig_rules_free(struct elig_rules *r)
 	elig_rules_init(r);
 }
 
-/* Grow an array by one element and return a pointer to the new one. */
-static void *grow(void **arr, int *n, int *alloc, size_t size)
-{
-	if (*n == *alloc) {
-		*alloc = *alloc ? *alloc * 2 : 16;
-		*arr = bb_xrealloc(*arr, (size_t)*alloc * size);
-	}
-	char *p = (char *)*arr + (size_t)(*n)++ * size;
-	memset(p, 0, size);
-	return p;
-}
-
 
 /* Approximate length in days, only to compare durations. */
 static long dur_days(struct bb_dur d)
@@ -125,8 +113,8 @@ int elig_add_criterion(struct elig_rules *r, const char *name,
 	bb_copy(c.name, sizeof c.name, name);
 	bb_copy(c.kind, sizeof c.kind, kind);
 	c.sex = sex[0];
-	*(struct elig_crit *)grow((void **)&r->crit, &r->ncrit, &r->acrit,
-				  sizeof c) = c;
+	BB_GROW(r->crit, r->ncrit, r->acrit, 16);
+	r->crit[r->ncrit++] = c;
 	return 0;
 }
 
@@ -145,8 +133,8 @@ int elig_add_interval(struct elig_rules *r, const char *prev,
 	bb_copy(iv.prev, sizeof iv.prev, prev);
 	bb_copy(iv.next, sizeof iv.next, next);
 	bb_copy(iv.text, sizeof iv.text, interval);
-	*(struct elig_interval *)grow((void **)&r->iv, &r->niv, &r->aiv,
-				      sizeof iv) = iv;
+	BB_GROW(r->iv, r->niv, r->aiv, 16);
+	r->iv[r->niv++] = iv;
 	widen_horizon(r, iv.dur);
 	return 0;
 }
@@ -173,8 +161,8 @@ int elig_add_cap(struct elig_rules *r, const char *kinds_list,
 	c.max_volume = has ? v : 0;
 	bb_copy(c.kinds, sizeof c.kinds, kinds_list);
 	bb_copy(c.window_text, sizeof c.window_text, window);
-	*(struct elig_cap *)grow((void **)&r->cap, &r->ncap, &r->acap,
-				 sizeof c) = c;
+	BB_GROW(r->cap, r->ncap, r->acap, 16);
+	r->cap[r->ncap++] = c;
 	widen_horizon(r, c.window);
 	return 0;
 }
@@ -194,8 +182,8 @@ int elig_add_code(struct elig_rules *r, const char *code,
 		return -1;
 	bb_copy(c.code, sizeof c.code, code);
 	bb_copy(c.text, sizeof c.text, duration);
-	*(struct elig_code *)grow((void **)&r->code, &r->ncode, &r->acode,
-				  sizeof c) = c;
+	BB_GROW(r->code, r->ncode, r->acode, 16);
+	r->code[r->ncode++] = c;
 	return 0;
 }
 

@@ -222,10 +222,7 @@ static int series_index(struct rows *rs, const char *name)
 
 static void add_row(struct rows *rs, int day, int ser, double v)
 {
-	if (rs->n == rs->cap) {
-		rs->cap = rs->cap ? rs->cap * 2 : 1024;
-		rs->r = bb_xrealloc(rs->r, sizeof *rs->r * rs->cap);
-	}
+	BB_GROW(rs->r, rs->n, rs->cap, 1024);
 	rs->r[rs->n++] = (struct row){ day, ser, v };
 }
 

@@ -19,10 +19,7 @@ static void copy_field(char *dst, size_t n, const char *src)
 
 void stock_targets_add(struct stock_targets *ts, const struct stock_target *t)
 {
-	if (ts->n == ts->cap) {
-		ts->cap = ts->cap ? ts->cap * 2 : 16;
-		ts->v = bb_xrealloc(ts->v, ts->cap * sizeof *ts->v);
-	}
+	BB_GROW(ts->v, ts->n, ts->cap, 16);
 	ts->v[ts->n++] = *t;
 }
 
@@ -165,10 +162,7 @@ struct stock_line *stock_line_get(struct stock_report *rep,
 		    !strcmp(l->date, date))
 			return l;
 	}
-	if (rep->n == rep->cap) {
-		rep->cap = rep->cap ? rep->cap * 2 : 32;
-		rep->v = bb_xrealloc(rep->v, rep->cap * sizeof *rep->v);
-	}
+	BB_GROW(rep->v, rep->n, rep->cap, 32);
 	l = &rep->v[rep->n++];
 	memset(l, 0, sizeof *l);
 	copy_field(l->component, sizeof l->component, component);

@@ -45,10 +45,7 @@ struct sweep_action *sweep_action_add(struct sweep_actions *a,
 {
 	struct sweep_action *x;
 
-	if (a->n == a->cap) {
-		a->cap = a->cap ? a->cap * 2 : 64;
-		a->v = bb_xrealloc(a->v, a->cap * sizeof *a->v);
-	}
+	BB_GROW(a->v, a->n, a->cap, 64);
 	x = &a->v[a->n++];
 	memset(x, 0, sizeof *x);
 	x->din = bb_xstrdup(bb_col_text(st, 0));

@@ -84,10 +84,7 @@ static void note_location(struct locations *ls, const char *name, bb_time at)
 				ls->v[i].last = at;
 			return;
 		}
-	if (ls->n == ls->cap) {
-		ls->cap = ls->cap ? ls->cap * 2 : 8;
-		ls->v = bb_xrealloc(ls->v, ls->cap * sizeof *ls->v);
-	}
+	BB_GROW(ls->v, ls->n, ls->cap, 8);
 	ls->v[ls->n].name = bb_xstrdup(name);
 	ls->v[ls->n].first = ls->v[ls->n].last = at;
 	ls->n++;
@@ -167,10 +164,7 @@ static int load_readings(struct bb_ctx *ctx, const struct location *l,
 		return BB_ESYS;
 	while ((rc = bb_step(ctx, st)) == SQLITE_ROW) {
 		const char *why;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			*out = bb_xrealloc(*out, cap * sizeof **out);
-		}
+		BB_GROW(*out, *n, cap, 64);
 		if (bb_parse_time(bb_col_text(st, 0), &(*out)[*n].at, &why))
 			continue;
 		(*out)[*n].celsius = sqlite3_column_double(st, 1);

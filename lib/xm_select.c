@@ -182,10 +182,7 @@ static const char group_sql[] =
 
 static struct cand *new_cand(struct sel *s)
 {
-	if (s->nc == s->capc) {
-		s->capc = s->capc ? s->capc * 2 : 64;
-		s->c = bb_xrealloc(s->c, (size_t)s->capc * sizeof *s->c);
-	}
+	BB_GROW(s->c, s->nc, s->capc, 64);
 	return memset(&s->c[s->nc++], 0, sizeof *s->c);
 }
 
@@ -224,10 +221,7 @@ static const char held_sql[] =
 
 static struct held *new_held(struct sel *s)
 {
-	if (s->nh == s->caph) {
-		s->caph = s->caph ? s->caph * 2 : 16;
-		s->h = bb_xrealloc(s->h, (size_t)s->caph * sizeof *s->h);
-	}
+	BB_GROW(s->h, s->nh, s->caph, 16);
 	return memset(&s->h[s->nh++], 0, sizeof *s->h);
 }
 
