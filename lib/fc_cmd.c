@@ -244,16 +244,15 @@ static int parse_origins(struct bb_ctx *ctx, const char *s, int **out, int *n)
 	*out = bb_xmalloc(sizeof(int) * (cnt ? cnt : 1));
 	*n = 0;
 	for (int i = 0; i < cnt; i++) {
-		bb_time t;
 		const char *why;
-		if (bb_parse_date(v[i], &t, &why) < 0) {
+		if (fc_parse_day(v[i], &(*out)[*n], &why) < 0) {
 			int rc = bb_usage_error(ctx, "--origins '%s': %s", v[i], why);
 			free(v);
 			free(*out);
 			*out = NULL;
 			return rc;
 		}
-		(*out)[(*n)++] = (int)(t / BB_DAY);
+		(*n)++;
 	}
 	free(v);
 	return BB_OK;

@@ -84,6 +84,9 @@ char *fc_day_str(int day, char buf[static 11]);
 /* Calendar months as step numbers (year * 12 + month - 1) and back to
  * the month's first day. */
 int fc_month_of_day(int day);
+/* The day number of a date "YYYY-MM-DD" or of a month "YYYY-MM" (its
+ * first day): --origin, --origins.  -1 with *why. */
+int fc_parse_day(const char *s, int *day, const char **why);
 int fc_month_first_day(int month);
 /* The date of step i of the data: the day, or the first of the month. */
 char *fc_step_str(const struct fc_common *c, int i, char buf[static 11]);

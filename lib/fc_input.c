@@ -154,11 +154,9 @@ int fc_common_parse(struct bb_ctx *ctx, struct fc_common *c, int default_h)
 	}
 	c->origin_day = -1;
 	if (c->origin) {
-		bb_time t;
 		const char *why;
-		if (bb_parse_date(c->origin, &t, &why) < 0)
+		if (fc_parse_day(c->origin, &c->origin_day, &why) < 0)
 			return bb_usage_error(ctx, "--origin '%s': %s", c->origin, why);
-		c->origin_day = day_of(t);
 	}
 	if (c->from && strcmp(c->from, "issues") && strcmp(c->from, "collections"))
 		return bb_usage_error(ctx, "--from '%s': want issues or collections",
@@ -381,6 +379,39 @@ static int load_db(struct bb_ctx *ctx, struct fc_common *c, struct fc_data *d)
 	return BB_OK;
 }
 
+/* The first day of a month written "YYYY-MM" (or "YYYY/MM"); -1 when
+ * `s` is not one. */
+static int month_day(const char *s, int *day)
+{
+	char buf[11];
+	const char *why;
+	bb_time t;
+
+	if (strlen(s) != 7)
+		return -1;
+	memcpy(buf, s, 7);	/* YYYY-MM -> YYYY-MM-01 */
+	buf[7] = s[4];
+	memcpy(buf + 8, "01", 3);
+	if (bb_parse_date(buf, &t, &why) < 0)
+		return -1;
+	*day = day_of(t);
+	return 0;
+}
+
+int fc_parse_day(const char *s, int *day, const char **why)
+{
+	bb_time t;
+
+	if (bb_parse_date(s, &t, why) == 0) {
+		*day = day_of(t);
+		return 0;
+	}
+	if (month_day(s, day) == 0)
+		return 0;
+	*why = "not a date or month (want YYYY-MM-DD or YYYY-MM)";
+	return -1;
+}
+
 /*
  * The day of a date; a month "YYYY-MM" (its first day) with --freq month,
  * or without --freq as the first date read, which makes the series
@@ -390,21 +421,13 @@ static int row_day(struct fc_common *c, const char *ds, int first, int *day,
 		   const char **why)
 {
 	bb_time t;
-	char buf[11];
-	const char *why2;
 
 	if (bb_parse_date(ds, &t, why) == 0) {
 		*day = day_of(t);
 		return 0;
 	}
-	if (!(c->monthly || (first && !c->freq)) || strlen(ds) != 7)
+	if (!(c->monthly || (first && !c->freq)) || month_day(ds, day) < 0)
 		goto bad;
-	memcpy(buf, ds, 7);	/* YYYY-MM -> YYYY-MM-01 (or with '/') */
-	buf[7] = ds[4];
-	memcpy(buf + 8, "01", 3);
-	if (bb_parse_date(buf, &t, &why2) < 0)
-		goto bad;
-	*day = day_of(t);
 	c->monthly = 1;
 	return 0;
 bad:

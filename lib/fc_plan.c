@@ -193,6 +193,9 @@ int fc_cmd_plan(struct bb_ctx *ctx, int argc, char **argv)
 	    (rc = parse_rate(ctx, "no-show", noshow_s, 0, 0.95, &noshow)) ||
 	    (rc = parse_rate(ctx, "yield", yield_s, 0.1, 10, &yield)))
 		return rc;
+	if (c.freq && !strcmp(c.freq, "month"))
+		return bb_usage_error(ctx, "--freq month: plan works day by day "
+				      "on the database's issues (see --days)");
 	c.from = "issues";
 	if ((rc = fc_common_parse(ctx, &c, (int)ndays)) != BB_OK)
 		goto out;
