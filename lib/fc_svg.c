@@ -185,10 +185,12 @@ int fc_svg_write(struct bb_ctx *ctx, const char *path, const struct fc_data *d,
 		"height=\"%d\" font-family=\"sans-serif\">\n"
 		"<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>\n", W,
 		npan * PH + 30);
+	/* holidays are drawn for daily series with a calendar only */
 	fprintf(fp, "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#333\">"
 		"history (black), forecast (blue), %g%% and %g%% intervals "
-		"(dark and light bands), holidays (grey)</text>\n", LM, npan * PH + 20,
-		c->fo.levels[0], c->fo.levels[1]);
+		"(dark and light bands)%s</text>\n", LM, npan * PH + 20,
+		c->fo.levels[0], c->fo.levels[1],
+		c->have_cal && !c->monthly ? ", holidays (grey)" : "");
 	int top = 0;
 	for (int k = 0; k < d->ns; k++) {
 		if (last[k] < 0)
