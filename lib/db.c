@@ -168,7 +168,9 @@ static int migrate(struct bb_ctx *ctx, int *fresh)
 	    bb_rules_seed(ctx, *fresh ? ctx->profile : NULL) ||
 	    bb_exec_script(ctx, "COMMIT"))
 		return migrate_abort(ctx);
-	return bb_exec_script(ctx, "PRAGMA foreign_keys = ON") ? BB_ESYS : BB_OK;
+	if (bb_exec_script(ctx, "PRAGMA foreign_keys = ON"))
+		return BB_ESYS;
+	return BB_OK;
 }
 
 /*

@@ -129,7 +129,8 @@ static const char *const cert_cols[] = {
 	"last_donation"
 };
 static const char SQL_CERT[] =
-	"SELECT d.donor_id, d.name, count(x.donor_id), coalesce(sum(x.volume_ml), 0), "
+	"SELECT d.donor_id, d.name, count(x.donor_id), "
+	"coalesce(sum(x.volume_ml), 0), "
 	"coalesce(sum(x.kind = 'WB'), 0), coalesce(sum(x.kind = 'PLT'), 0), "
 	"coalesce(sum(x.kind = 'PLS'), 0), coalesce(sum(x.kind = 'DRBC'), 0), "
 	"coalesce(substr(min(x.collected_at), 1, 10), ''), "

@@ -73,11 +73,12 @@ struct seen_keys {
  * it will run) keeps the same-person index out of the way: it is dropped
  * before the first row is written and built again, sorted in one go, at
  * the end of the batch (in the same transaction: a rollback brings it
- * back), which costs a fraction of keeping it up to date row by row.  Meanwhile the Bloom filter clears the keys nobody
- * else has; a row it cannot clear waits in `wait` and is asked once the
- * index is back, so its warning comes at the end of the batch.  The index
- * comes back early, before anything that needs it: the first row that is
- * not new (an update, a clash), the filter switching off, a full list.
+ * back), which costs a fraction of keeping it up to date row by row.
+ * Meanwhile the Bloom filter clears the keys nobody else has; a row it
+ * cannot clear waits in `wait` and is asked once the index is back, so
+ * its warning comes at the end of the batch.  The index comes back early,
+ * before anything that needs it: the first row that is not new (an
+ * update, a clash), the filter switching off, a full list.
  */
 #define WAIT_MAX 4096
 /*
@@ -90,7 +91,7 @@ struct seen_keys {
  */
 #define IMPORT_CACHE "PRAGMA cache_size = -6144"
 struct bulk {
-	int wanted;		/* an empty register: at the first row to write */
+	int wanted;		/* empty register: at the first row to write */
 	char *index_sql;	/* the index's definition while it is away */
 	struct waiting {
 		size_t file;	/* in files */
@@ -98,7 +99,7 @@ struct bulk {
 		char id[64];
 	} *wait;
 	size_t n;
-	char **files;		/* the input names the waiting rows came from */
+	char **files;		/* the inputs the waiting rows came from */
 	size_t nfiles;
 };
 
@@ -478,8 +479,9 @@ static int import_row(struct bb_ctx *ctx, struct bb_reader *r,
 	rc = bb_step(ctx, st);
 	sqlite3_reset(st);
 	is_new = rc == SQLITE_DONE;
+	/* an update or a clash: the rows before it see the index */
 	if (rc == SQLITE_CONSTRAINT && bulk_end(ctx, &s->bulk) != BB_OK)
-		return BB_ESYS;		/* the rows before it see the index */
+		return BB_ESYS;
 	if (rc == SQLITE_CONSTRAINT) {
 		st = bb_sql(ctx, SQL_UPDATE, "ssssssssssss", id, nid, name, sx,
 			    birth, abo, rhd, phone, region, registered, s->today,
