@@ -502,6 +502,73 @@ static void rows_cut(struct rows *rs, int cut)
 	free(map);
 }
 
+/* Day numbers of the first and last day of the month of `day`. */
+static void month_bounds(int day, int *first, int *last)
+{
+	int m = fc_month_of_day(day);
+
+	*first = fc_month_first_day(m);
+	*last = fc_month_first_day(m + 1) - 1;
+}
+
+static int int_cmp(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Are the sorted days `d` (n of them) finer than months: more than two
+ * different days per month on the average?  (A monthly file may have a
+ * month written twice, on two days: that is still months.) */
+static int days_not_months(const int *d, int n)
+{
+	int days = 0, months = 0;
+
+	for (int i = 0; i < n; i++) {
+		days += i == 0 || d[i] != d[i - 1];
+		months += i == 0 ||
+			  fc_month_of_day(d[i]) != fc_month_of_day(d[i - 1]);
+	}
+	return days > 2 * months;
+}
+
+/*
+ * Daily (or weekly) rows summed into months: a month at either end that
+ * the rows cover only in part (a file starting on the 17th, or cut by
+ * --origin on the 10th) would enter the model as a low month.  Say so,
+ * per series.  Rows about one per month (any day of it) are months.
+ */
+static void warn_partial_months(struct bb_ctx *ctx, const struct rows *rs,
+				int cut)
+{
+	int *d = bb_xmalloc(sizeof *d * (size_t)(rs->n ? rs->n : 1));
+	char a[11], b[11];
+
+	for (int s = 0; s < rs->nnames; s++) {
+		int n = 0, f, l;
+
+		for (int i = 0; i < rs->n; i++)
+			if (rs->r[i].ser == s && (cut < 0 || rs->r[i].day <= cut))
+				d[n++] = rs->r[i].day;
+		qsort(d, (size_t)n, sizeof *d, int_cmp);
+		if (!days_not_months(d, n))
+			continue;
+		month_bounds(d[0], &f, &l);
+		if (d[0] != f)
+			bb_warn(ctx, "series '%s': its first month has days from "
+				"%s on only: its sum is partial", rs->names[s],
+				fc_day_str(d[0], a));
+		month_bounds(d[n - 1], &f, &l);
+		if (d[n - 1] != l)
+			bb_warn(ctx, "series '%s': its last month has days to %s "
+				"only: its sum is partial (end the history with "
+				"--origin %s)", rs->names[s],
+				fc_day_str(d[n - 1], a), fc_day_str(f - 1, b));
+	}
+	free(d);
+}
+
 /* Rows read: decide day or month (without --freq), count months, keep
  * the history up to --origin. */
 static void rows_steps(struct bb_ctx *ctx, struct fc_common *c,
@@ -511,9 +578,11 @@ static void rows_steps(struct bb_ctx *ctx, struct fc_common *c,
 		month_setup(ctx, c);
 		bb_info(ctx, "the dates are a month apart: read as --freq month");
 	}
-	if (c->monthly)
+	if (c->monthly) {
+		warn_partial_months(ctx, rs, c->origin_day);
 		for (int i = 0; i < rs->n; i++)
 			rs->r[i].day = fc_month_of_day(rs->r[i].day);
+	}
 	if (c->origin_day >= 0)
 		rows_cut(rs, c->monthly ? fc_month_of_day(c->origin_day) :
 			 c->origin_day);
