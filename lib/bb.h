@@ -467,6 +467,12 @@ int bb_unit_expiry(const char *s, bb_time *t);
  * unit that is back in stock ('available'); bb_exec()'s status. */
 int bb_unit_unreserve(struct bb_ctx *ctx, const char *din,
 		      const char *product);
+/* Give a reserved unit back to stock: 'reserved' -> 'available' (event
+ * 'unreserve' with reason and ref in the audit trail) and its reservation
+ * forgotten.  BB_OK; BB_EROWS when the unit is not reserved (nothing is
+ * done); BB_ESYS. */
+int bb_unit_release(struct bb_ctx *ctx, const char *din, const char *product,
+		    const char *reason, const char *ref);
 /* A number as the shortest decimal ("400", "37.5"; "%.10g", NaN = "");
  * returns buf.  bb_col_num: a REAL column that way (NULL = ""). */
 const char *bb_num_fmt(double v, char *buf, size_t n);

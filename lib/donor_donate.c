@@ -317,7 +317,6 @@ static int donate_row(struct bb_ctx *ctx, struct bb_reader *r,
 	return BB_OK;
 }
 
-
 int donor_donate(struct bb_ctx *ctx, int argc, char **argv)
 {
 	struct donate_state s = { 0 };

@@ -55,8 +55,9 @@ static const char SQL_DUP[] =
  * costs one cache miss at most, and the line is fetched while the row's
  * INSERT runs.  2 MB, allocated whole at the start (memory does not grow
  * with the batch; an 8 MB hash table of the keys measured 10 % slower on
- * its cache misses).  Off beyond SEEN_MAX keys and after an update (its
- * stored name is not known here): the database answers then.
+ * its cache misses).  Not with -q (no warning to give).  Off beyond
+ * SEEN_MAX keys and after an update (its stored name is not known
+ * here): the database answers then.
  */
 #define SEEN_LINE_BITS 15
 #define SEEN_LINES (1u << SEEN_LINE_BITS)	/* 64-byte lines: 2 MB */
@@ -158,12 +159,14 @@ static int seen_add(struct seen_keys *k, uint64_t h)
 }
 
 /* Is the donors table empty at the start of the batch?  (The write
- * transaction keeps it so for other writers.) */
-static int seen_start(struct bb_ctx *ctx, struct seen_keys *k)
+ * transaction keeps it so for other writers.)  Then *empty, and the
+ * filter, unless -q leaves no warning to give. */
+static int seen_start(struct bb_ctx *ctx, struct seen_keys *k, int *empty)
 {
 	int rc = bb_exists(ctx, SQL_ANY_DONOR, "");
 
-	k->on = rc == 0;
+	*empty = rc == 0;
+	k->on = *empty && !ctx->quiet;
 	/* lines on cache lines; without the memory the database answers */
 	if (k->on) {
 		k->line = aligned_alloc(64, SEEN_LINES * sizeof *k->line);
@@ -297,13 +300,14 @@ static int bulk_end(struct bb_ctx *ctx, struct bulk *b)
 }
 
 /* Keep a new donor the filter could not clear for bulk_end(); 0 when the
- * list is full (the caller ends the bulk load and asks now). */
+ * list is full (the caller ends the bulk load and asks now).  id_ok()
+ * keeps donor IDs within 63 bytes. */
 static int bulk_wait(struct bulk *b, const struct bb_rec *rec,
 		     const char *id)
 {
 	struct waiting *w;
 
-	if (b->n == WAIT_MAX || strlen(id) >= sizeof w->id)
+	if (b->n == WAIT_MAX)
 		return 0;
 	if (!b->wait)
 		b->wait = bb_xrealloc(NULL, WAIT_MAX * sizeof *b->wait);
@@ -316,7 +320,7 @@ static int bulk_wait(struct bulk *b, const struct bb_rec *rec,
 	w = &b->wait[b->n++];
 	w->file = b->nfiles - 1;
 	w->line = rec->line;
-	memcpy(w->id, id, strlen(id) + 1);
+	bb_copy(w->id, sizeof w->id, id);
 	return 1;
 }
 
@@ -399,9 +403,8 @@ static int import_row(struct bb_ctx *ctx, struct bb_reader *r,
 	 * what it finds stays so for the batch (see struct seen_keys) */
 	if (!s->started) {
 		s->started = 1;
-		if (seen_start(ctx, &s->seen) != BB_OK)
+		if (seen_start(ctx, &s->seen, &s->bulk.wanted) != BB_OK)
 			return BB_ESYS;
-		s->bulk.wanted = s->seen.on;
 	}
 	if (!id_ok(id))
 		return reject(ctx, r, rec, "donor_id", *id ? "not a donor ID "

@@ -398,7 +398,13 @@ static int month_day(const char *s, int *day)
 	return 0;
 }
 
-int fc_parse_day(const char *s, int *day, const char **why)
+static const char NOT_DAY_OR_MONTH[] =
+	"not a date or month (want YYYY-MM-DD or YYYY-MM)";
+
+/* The day of a date (0), or of a month when `month` allows one (1); -1
+ * with the date's *why. */
+static int date_or_month(const char *s, int month, int *day,
+			 const char **why)
 {
 	bb_time t;
 
@@ -406,9 +412,14 @@ int fc_parse_day(const char *s, int *day, const char **why)
 		*day = day_of(t);
 		return 0;
 	}
-	if (month_day(s, day) == 0)
+	return month && month_day(s, day) == 0 ? 1 : -1;
+}
+
+int fc_parse_day(const char *s, int *day, const char **why)
+{
+	if (date_or_month(s, 1, day, why) >= 0)
 		return 0;
-	*why = "not a date or month (want YYYY-MM-DD or YYYY-MM)";
+	*why = NOT_DAY_OR_MONTH;
 	return -1;
 }
 
@@ -420,20 +431,13 @@ int fc_parse_day(const char *s, int *day, const char **why)
 static int row_day(struct fc_common *c, const char *ds, int first, int *day,
 		   const char **why)
 {
-	bb_time t;
+	int k = date_or_month(ds, c->monthly || (first && !c->freq), day, why);
 
-	if (bb_parse_date(ds, &t, why) == 0) {
-		*day = day_of(t);
-		return 0;
-	}
-	if (!(c->monthly || (first && !c->freq)) || month_day(ds, day) < 0)
-		goto bad;
-	c->monthly = 1;
-	return 0;
-bad:
-	if (c->monthly)
-		*why = "not a date or month (want YYYY-MM-DD or YYYY-MM)";
-	return -1;
+	if (k < 0 && c->monthly)
+		*why = NOT_DAY_OR_MONTH;
+	if (k > 0)
+		c->monthly = 1;
+	return k < 0 ? -1 : 0;
 }
 
 struct sd { int ser, day; };
@@ -451,17 +455,28 @@ static int sd_cmp(const void *a, const void *b)
  * consecutive rows at least 15 days apart, and most of them in
  * consecutive months (the others leave months out).
  */
+/* The (series, day) of the rows up to day `cut` (-1: all), sorted; *n of
+ * them.  Free it. */
+static struct sd *rows_by_series(const struct rows *rs, int cut, int *n)
+{
+	struct sd *v = bb_xmalloc(sizeof *v * (size_t)(rs->n ? rs->n : 1));
+
+	*n = 0;
+	for (int i = 0; i < rs->n; i++)
+		if (cut < 0 || rs->r[i].day <= cut)
+			v[(*n)++] = (struct sd){ rs->r[i].ser, rs->r[i].day };
+	qsort(v, (size_t)*n, sizeof *v, sd_cmp);
+	return v;
+}
+
 static int rows_monthly(const struct rows *rs)
 {
-	int pairs = 0, one = 0, ok = 1;
+	int pairs = 0, one = 0, ok = 1, n;
 
 	if (rs->n < 3)
 		return 0;
-	struct sd *v = bb_xmalloc(sizeof *v * rs->n);
-	for (int i = 0; i < rs->n; i++)
-		v[i] = (struct sd){ rs->r[i].ser, rs->r[i].day };
-	qsort(v, (size_t)rs->n, sizeof *v, sd_cmp);
-	for (int i = 1; i < rs->n && ok; i++) {
+	struct sd *v = rows_by_series(rs, -1, &n);
+	for (int i = 1; i < n && ok; i++) {
 		if (v[i].ser != v[i - 1].ser)
 			continue;
 		int dm = fc_month_of_day(v[i].day) - fc_month_of_day(v[i - 1].day);
@@ -511,24 +526,18 @@ static void month_bounds(int day, int *first, int *last)
 	*last = fc_month_first_day(m + 1) - 1;
 }
 
-static int int_cmp(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
 
-	return (x > y) - (x < y);
-}
-
-/* Are the sorted days `d` (n of them) finer than months: more than two
- * different days per month on the average?  (A monthly file may have a
- * month written twice, on two days: that is still months.) */
-static int days_not_months(const int *d, int n)
+/* Are the sorted days v[0..n-1] (one series) finer than months: more
+ * than two different days per month on the average?  (A monthly file may
+ * have a month written twice, on two days: that is still months.) */
+static int days_not_months(const struct sd *v, int n)
 {
 	int days = 0, months = 0;
 
 	for (int i = 0; i < n; i++) {
-		days += i == 0 || d[i] != d[i - 1];
-		months += i == 0 ||
-			  fc_month_of_day(d[i]) != fc_month_of_day(d[i - 1]);
+		days += i == 0 || v[i].day != v[i - 1].day;
+		months += i == 0 || fc_month_of_day(v[i].day) !=
+				    fc_month_of_day(v[i - 1].day);
 	}
 	return days > 2 * months;
 }
@@ -542,31 +551,29 @@ static int days_not_months(const int *d, int n)
 static void warn_partial_months(struct bb_ctx *ctx, const struct rows *rs,
 				int cut)
 {
-	int *d = bb_xmalloc(sizeof *d * (size_t)(rs->n ? rs->n : 1));
 	char a[11], b[11];
+	int n, f, l;
+	struct sd *v = rows_by_series(rs, cut, &n);
 
-	for (int s = 0; s < rs->nnames; s++) {
-		int n = 0, f, l;
-
-		for (int i = 0; i < rs->n; i++)
-			if (rs->r[i].ser == s && (cut < 0 || rs->r[i].day <= cut))
-				d[n++] = rs->r[i].day;
-		qsort(d, (size_t)n, sizeof *d, int_cmp);
-		if (!days_not_months(d, n))
+	for (int i = 0, j; i < n; i = j) {
+		for (j = i; j < n && v[j].ser == v[i].ser; j++)
+			;
+		if (!days_not_months(v + i, j - i))
 			continue;
-		month_bounds(d[0], &f, &l);
-		if (d[0] != f)
+		const char *name = rs->names[v[i].ser];
+		month_bounds(v[i].day, &f, &l);
+		if (v[i].day != f)
 			bb_warn(ctx, "series '%s': its first month has days from "
-				"%s on only: its sum is partial", rs->names[s],
-				fc_day_str(d[0], a));
-		month_bounds(d[n - 1], &f, &l);
-		if (d[n - 1] != l)
+				"%s on only: its sum is partial", name,
+				fc_day_str(v[i].day, a));
+		month_bounds(v[j - 1].day, &f, &l);
+		if (v[j - 1].day != l)
 			bb_warn(ctx, "series '%s': its last month has days to %s "
 				"only: its sum is partial (end the history with "
-				"--origin %s)", rs->names[s],
-				fc_day_str(d[n - 1], a), fc_day_str(f - 1, b));
+				"--origin %s)", name, fc_day_str(v[j - 1].day, a),
+				fc_day_str(f - 1, b));
 	}
-	free(d);
+	free(v);
 }
 
 /* Rows read: decide day or month (without --freq), count months, keep

@@ -241,12 +241,9 @@ static int step_reservations(struct bb_ctx *ctx, struct sweep_actions *a,
 	for (int i = n0; rc == SQLITE_DONE && i < a->n; i++) {
 		struct sweep_action *x = &a->v[i];
 		const char *ref = refs[i - n0];
-		int r = bb_unit_set_status(ctx, x->din, x->product, x->from,
-					   x->to, "unreserve", x->reason,
-					   *ref ? ref : NULL);
-		if (r == BB_ESYS ||
-		    (r == BB_OK &&
-		     bb_unit_unreserve(ctx, x->din, x->product) != BB_OK)) {
+		int r = bb_unit_release(ctx, x->din, x->product, x->reason,
+					*ref ? ref : NULL);
+		if (r == BB_ESYS) {
 			rc = -1;
 			break;
 		}

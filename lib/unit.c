@@ -75,6 +75,17 @@ int bb_unit_load(struct bb_ctx *ctx, const char *din, const char *product,
 	return 1;
 }
 
+int bb_unit_release(struct bb_ctx *ctx, const char *din, const char *product,
+		    const char *reason, const char *ref)
+{
+	int rc = bb_unit_set_status(ctx, din, product, "reserved", "available",
+				    "unreserve", reason, ref);
+
+	if (rc != BB_OK)
+		return rc;
+	return bb_unit_unreserve(ctx, din, product) ? BB_ESYS : BB_OK;
+}
+
 int bb_unit_unreserve(struct bb_ctx *ctx, const char *din,
 		      const char *product)
 {

@@ -81,13 +81,12 @@ static int check_electronic(struct bb_ctx *ctx, struct rec_state *s,
 static int release_reservation(struct bb_ctx *ctx, struct bb_unit *u,
 			       const char *ref)
 {
-	int rc = bb_unit_set_status(ctx, u->din, u->product, "reserved",
-				    "available", "unreserve",
-				    "crossmatch:incompatible", ref);
+	int rc = bb_unit_release(ctx, u->din, u->product,
+				 "crossmatch:incompatible", ref);
 	if (rc)
 		return rc == BB_EROWS ? BB_OK : rc;
 	bb_copy(u->status, sizeof u->status, "available");
-	return bb_unit_unreserve(ctx, u->din, u->product);
+	return BB_OK;
 }
 
 /* The recorded row, as stored, and the unit's status after it. */

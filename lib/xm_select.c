@@ -502,12 +502,10 @@ static int release_unchosen(struct bb_ctx *ctx, const struct sel *s,
 		else
 			xm_fmt(reason, sizeof reason, "reselect:quantity=%ld",
 			       rq->quantity);
-		rc = bb_unit_set_status(ctx, h->din, h->product, "reserved",
-					"available", "unreserve", reason,
-					rq->id);
+		rc = bb_unit_release(ctx, h->din, h->product, reason, rq->id);
 		if (rc == BB_EROWS)
 			continue;	/* not reserved any more */
-		if (rc || (rc = bb_unit_unreserve(ctx, h->din, h->product)))
+		if (rc)
 			return BB_ESYS;
 		bb_warn(ctx, "request '%s': reservation of unit '%s' released "
 			"(%s)", rq->id, h->din, reason);
