@@ -71,6 +71,7 @@ struct bb_ctx {
 	int rejects_header_done;
 	sqlite3 *db;
 	int db_writable;
+	int db_created;		/* this run made the file: see bb_db_open */
 	struct bb_stmt_cache *stmts;
 	struct bb_regex_cache *regex;
 	/* Output written inside a write transaction is held back until the
@@ -311,6 +312,9 @@ int bb_db_begin(struct bb_ctx *ctx);	/* BEGIN IMMEDIATE for writers */
 /* Commit, or roll back when ctx->dry_run or ctx->stop. */
 int bb_db_commit(struct bb_ctx *ctx);
 void bb_db_rollback(struct bb_ctx *ctx);
+/* Finalise the statements and close; a file this run created is turned
+ * to WAL first (bb_db_open). */
+void bb_db_close(struct bb_ctx *ctx);
 /*
  * Prepared statements, cached per SQL text pointer for the ctx's lifetime.
  * `types` gives one letter per parameter: 's' text (NULL or "" = NULL),

@@ -3,7 +3,6 @@
 #define BB_INT_H
 #include "bb.h"
 
-void bb_stmt_cache_free(struct bb_ctx *ctx);
 void bb_regex_cache_free(struct bb_ctx *ctx);
 /* Write out what writers held back during a write transaction. */
 int bb_writers_release(struct bb_ctx *ctx);

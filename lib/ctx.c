@@ -17,11 +17,7 @@ void bb_ctx_free(struct bb_ctx *ctx)
 {
 	ctx->in_write_txn = 0;
 	bb_writers_release(ctx);
-	bb_stmt_cache_free(ctx);
-	if (ctx->db) {
-		sqlite3_close(ctx->db);
-		ctx->db = NULL;
-	}
+	bb_db_close(ctx);
 	bb_regex_cache_free(ctx);
 	if (ctx->rejects_fp) {
 		if (fclose(ctx->rejects_fp) != 0)

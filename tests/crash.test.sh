@@ -4,7 +4,9 @@
 #             nightly sweep are killed at random moments; after each kill
 #             the database passes integrity_check, foreign_key_check and
 #             `bloodbank check` (audit chain), and the batch is wholly there
-#             or wholly absent.  KILLS points (10; STRESS=1: 200).
+#             or wholly absent.  KILLS points (10; STRESS=1: 200).  Then
+#             KILLS/2 kills of the first import into a new file (rollback
+#             journal until it ends): rolled back or whole, WAL after.
 #   disk full a small file-size limit (ulimit -f, SIGXFSZ ignored): exit 3,
 #             a message, nothing changed.
 #   read-only the database cannot be written: exit 3, a message.
@@ -172,6 +174,55 @@ while [ $i -lt "$KILLS" ]; do
 	i=$((i + 1))
 done
 [ $bad = 0 ] && echo "ok - crash: $KILLS kill -9 points ($killed killed mid-run; batches whole $whole, absent $none): database intact, audit chain verified, no partial batch"
+
+# --- the first load of a new file, killed ----------------------------------
+# The run that creates a file fills it with a rollback journal and turns it
+# to WAL at the end (bloodbank.5).  Killed on the way, the next program
+# rolls the batch back and finds a WAL database; the retry loads it all.
+fresh=$w/fresh.db
+donors 95 "$w/fresh.csv"
+t0=$(now_ms)
+BLOODBANK_DB=$fresh donor-register import "$w/fresh.csv" >/dev/null 2>&1
+dur=$(( $(now_ms) - t0 + 20 ))
+j=0 bad=0 killed=0 whole=0 none=0
+fresh_kills=$(( KILLS / 2 ))
+while [ $j -lt $fresh_kills ]; do
+	j=$((j + 1))
+	rm -f "$fresh" "$fresh"-*
+	delay=$(rnd "$dur")
+	BLOODBANK_DB=$fresh donor-register import "$w/fresh.csv" >/dev/null 2>&1 &
+	pid=$!
+	sleep "$(awk -v d="$delay" 'BEGIN { printf "%.3f", d / 1000 }')"
+	kill -9 $pid 2>/dev/null && killed=$((killed + 1))
+	wait $pid 2>/dev/null
+	why=
+	if [ -s "$fresh" ]; then
+		BLOODBANK_DB=$fresh bloodbank check >"$w/check.out" 2>&1 ||
+			why="bloodbank check: $(grep -v ',ok,' "$w/check.out" | head -2)"
+		n=$(q "$fresh" 'SELECT count(*) FROM donors')
+		case $n in
+		0) none=$((none + 1)) ;;
+		"$N") whole=$((whole + 1)) ;;
+		*) why="$why $n of $N donors there" ;;
+		esac
+		mode=$(q "$fresh" 'PRAGMA journal_mode')
+		[ "$mode" = wal ] || why="$why journal mode $mode after the next program"
+	else
+		none=$((none + 1))
+	fi
+	BLOODBANK_DB=$fresh donor-register import "$w/fresh.csv" >/dev/null 2>"$w/run.err" ||
+		why="$why the retry failed: $(head -1 "$w/run.err")"
+	n=$(q "$fresh" 'SELECT count(*) FROM donors')
+	ic=$(q "$fresh" 'PRAGMA integrity_check')
+	mode=$(q "$fresh" 'PRAGMA journal_mode')
+	[ "$n" = "$N" ] && [ "$ic" = ok ] && [ "$mode" = wal ] ||
+		why="$why after the retry: $n of $N donors, integrity $ic, journal $mode"
+	if [ -n "$why" ]; then
+		bad=$((bad + 1))
+		echo "not ok - crash: first load of a new file killed after ${delay}ms:$why"
+	fi
+done
+[ $bad = 0 ] && echo "ok - crash: first load of a new file killed at $fresh_kills points ($killed mid-run; whole $whole, absent $none): rolled back or whole, WAL after, the retry loads all"
 
 # --- disk full ---------------------------------------------------------------
 full=$w/full.db

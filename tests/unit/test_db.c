@@ -20,6 +20,18 @@ static int count(struct bb_ctx *ctx, const char *sql)
 	return n;
 }
 
+static int journal_is(struct bb_ctx *ctx, const char *mode)
+{
+	sqlite3_stmt *st = bb_sql(ctx, "PRAGMA journal_mode", "");
+	int same = 0;
+
+	if (st && bb_step(ctx, st) == SQLITE_ROW)
+		same = !strcmp(bb_col_text(st, 0), mode);
+	if (st)
+		sqlite3_reset(st);
+	return same;
+}
+
 static void test_create(const char *path)
 {
 	struct bb_ctx ctx;
@@ -34,6 +46,49 @@ static void test_create(const char *path)
 	T_INTEQ(count(&ctx, "PRAGMA user_version"), bb_db_schema_version());
 	T_OK(count(&ctx, "SELECT count(*) FROM rule_intervals") > 0, "rules seeded");
 	T_INTEQ(count(&ctx, "PRAGMA foreign_keys"), 1);
+	/* the run that made the file fills it with a rollback journal,
+	 * synced in full ... */
+	T_OK(journal_is(&ctx, "delete"), "new file: rollback journal");
+	T_INTEQ(count(&ctx, "PRAGMA synchronous"), 2);
+	bb_ctx_free(&ctx);
+	/* ... and it is WAL, synced at checkpoints, for every later run */
+	bb_ctx_init(&ctx, "test_db");
+	ctx.db_path = path;
+	T_INTEQ(bb_db_open(&ctx, BB_DB_WRITE), BB_OK);
+	T_OK(journal_is(&ctx, "wal"), "WAL after the creating run");
+	T_INTEQ(count(&ctx, "PRAGMA synchronous"), 1);
+	bb_ctx_free(&ctx);
+}
+
+/* The creating run ends inside a transaction (killed, or a path that
+ * never commits): nothing of it stays, and the next run turns on WAL. */
+static void test_create_unfinished(const char *path)
+{
+	struct bb_ctx ctx;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int wal = 0;
+
+	unlink(path);
+	bb_ctx_init(&ctx, "test_db");
+	ctx.db_path = path;
+	T_INTEQ(bb_db_open(&ctx, BB_DB_WRITE), BB_OK);
+	T_INTEQ(bb_db_begin(&ctx), BB_OK);
+	T_INTEQ(bb_exec(&ctx, "INSERT INTO donors (donor_id, sex, birth_date) "
+		"VALUES ('D1', 'F', '1990-01-01')", ""), BB_OK);
+	bb_ctx_free(&ctx);
+	T_INTEQ(sqlite3_open(path, &db), SQLITE_OK);
+	if (sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL) ==
+	    SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		wal = !strcmp((const char *)sqlite3_column_text(st, 0), "wal");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	T_INTEQ(wal, 0);
+	bb_ctx_init(&ctx, "test_db");
+	ctx.db_path = path;
+	T_INTEQ(bb_db_open(&ctx, BB_DB_WRITE), BB_OK);
+	T_OK(journal_is(&ctx, "wal"), "WAL from the next run");
+	T_INTEQ(count(&ctx, "SELECT count(*) FROM donors"), 0);
 	bb_ctx_free(&ctx);
 }
 
@@ -187,6 +242,7 @@ int main(void)
 		return 1;
 	snprintf(path, sizeof path, "%s/t.db", dir);
 	test_create(path);
+	test_create_unfinished(path);
 	test_statements(path);
 	test_migrate(path);
 	test_migrate_register(path);
