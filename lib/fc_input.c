@@ -3,6 +3,7 @@
  * (CSV/TSV "date,value" or "date,series,value", or the database: daily
  * issues per component x ABO/RhD, daily collections per donation kind).
  */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,10 +116,6 @@ int fc_common_parse(struct bb_ctx *ctx, struct fc_common *c, int default_h)
 			return bb_usage_error(ctx, "--freq '%s': want day, week or "
 					      "month", c->freq);
 	}
-	if (c->monthly && c->from)
-		return bb_usage_error(ctx, "--freq month: --from %s gives daily "
-				      "counts; use --freq day or week, or give a "
-				      "file of monthly values", c->from);
 	c->h = default_h ? default_h : (c->weekly || c->monthly ? 12 : 28);
 	if (c->horizon) {
 		if (bb_parse_int(c->horizon, 1, 3660, &v) < 0)
@@ -338,10 +335,66 @@ static const char collections_head1[] =
 	"SELECT substr(c, 1, 10), kind, count(*) FROM (";
 static const char tail1[] = ") GROUP BY 1, 2";
 
+/*
+ * The first day the database history does not read.  Days: the day after
+ * --origin, or --now's day.  Months: whole months, up to the month of
+ * --origin or the last month before --now's; an --origin month that is
+ * not over yet is read as far as it goes, and said to be partial.
+ */
+static int db_history_end(struct bb_ctx *ctx, const struct fc_common *c)
+{
+	int today = day_of(ctx->now), this_month = fc_month_of_day(today);
+	char a[11], b[11];
+
+	if (!c->monthly)
+		return c->origin_day >= 0 ? c->origin_day + 1 : today;
+	if (c->origin_day < 0)
+		return fc_month_first_day(this_month);
+	int last = fc_month_of_day(c->origin_day);
+	if (last >= this_month)
+		bb_warn(ctx, "--origin %s: the month %.7s is not over (now is "
+			"%s): its counts are partial", c->origin,
+			fc_day_str(fc_month_first_day(last), a),
+			fc_day_str(today, b));
+	return fc_month_first_day(last + 1);
+}
+
+/*
+ * Daily database counts summed into calendar months.  A first month that
+ * the history covers only in part (the database went live, or was
+ * back-loaded from, the 17th) would enter the model as a low month: it
+ * is left out, and said so.
+ */
+static void db_months(struct bb_ctx *ctx, struct rows *rs)
+{
+	int first = INT_MAX, k = 0;
+	char a[11];
+
+	if (rs->n == 0)
+		return;
+	for (int i = 0; i < rs->n; i++)
+		if (rs->r[i].day < first)
+			first = rs->r[i].day;
+	int m0 = fc_month_of_day(first);
+	if (first != fc_month_first_day(m0)) {
+		fc_day_str(first, a);
+		bb_warn(ctx, "the database's history starts on %s: the month "
+			"%.7s is partial and left out", a, a);
+		m0++;
+	}
+	for (int i = 0; i < rs->n; i++) {
+		struct row r = rs->r[i];
+		r.day = fc_month_of_day(r.day);
+		if (r.day >= m0)
+			rs->r[k++] = r;
+	}
+	rs->n = k;
+}
+
 static int load_db(struct bb_ctx *ctx, struct fc_common *c, struct fc_data *d)
 {
 	struct rows rs = { 0 };
-	int end = c->origin_day >= 0 ? c->origin_day + 1 : day_of(ctx->now);
+	int end = db_history_end(ctx, c);
 	int issues = !strcmp(c->from, "issues");
 	char endbuf[11];
 	int rc = fc_db_open(ctx);
@@ -375,7 +428,10 @@ static int load_db(struct bb_ctx *ctx, struct fc_common *c, struct fc_data *d)
 		free(rs.names);
 		return BB_ESYS;
 	}
-	rows_to_data(&rs, d, 1, end - 1);
+	if (c->monthly)
+		db_months(ctx, &rs);
+	rows_to_data(&rs, d, 1, c->monthly ? fc_month_of_day(end - 1) :
+		     end - 1);
 	return BB_OK;
 }
 
@@ -662,16 +718,15 @@ static int load_csv(struct bb_ctx *ctx, struct fc_common *c, char **files,
 int fc_data_load(struct bb_ctx *ctx, struct fc_common *c, char **files,
 		 int nfiles, struct fc_data *d)
 {
-	if (c->from) {
-		if (nfiles)
-			return bb_usage_error(ctx, "--from %s reads the database; "
-					      "drop the FILE operands", c->from);
-		return load_db(ctx, c, d);
-	}
-	if (ctx->ndb_extra)
+	int rc;
+
+	if (c->from && nfiles)
+		return bb_usage_error(ctx, "--from %s reads the database; "
+				      "drop the FILE operands", c->from);
+	if (!c->from && ctx->ndb_extra)
 		return bb_usage_error(ctx, "several --db files are read with "
 				      "--from issues or --from collections");
-	int rc = load_csv(ctx, c, files, nfiles, d);
+	rc = c->from ? load_db(ctx, c, d) : load_csv(ctx, c, files, nfiles, d);
 	if ((rc == BB_OK || rc == BB_EROWS) && c->monthly &&
 	    fc_month_methods(ctx, c, &c->meth, 1) != BB_OK) {
 		fc_data_free(d);
